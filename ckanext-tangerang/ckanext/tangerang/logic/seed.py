@@ -1,0 +1,61 @@
+"""Loading the OPDs (organizations) and the demo's reference datasets. Idempotent: runs again change nothing."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.tangerang import codelists
+
+log = logging.getLogger(__name__)
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def organization_dict(opd: dict[str, str]) -> dict[str, Any]:
+    """An OPD row of the code list as an organization_create/patch payload."""
+    return {
+        "name": opd["slug"],
+        "title": opd["nama"],
+        "description": f"{opd['nama']} ({opd['singkatan']}), perangkat daerah Pemerintah Kota Tangerang.",
+        "extras": [
+            {"key": "singkatan", "value": opd["singkatan"]},
+            {"key": "jenis", "value": opd["jenis"]},
+            {"key": "urusan", "value": opd["urusan"]},
+        ],
+    }
+
+
+def seed_organizations() -> dict[str, int]:
+    """Create every OPD that is missing and bring changed ones in line with the code list.
+
+    :returns: counts of ``created``, ``updated`` and ``unchanged`` organizations
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for opd in codelists.opds():
+        wanted = organization_dict(opd)
+        try:
+            current = tk.get_action("organization_show")(
+                _site_context(), {"id": wanted["name"], "include_datasets": False}
+            )
+        except tk.ObjectNotFound:
+            tk.get_action("organization_create")(_site_context(), wanted)
+            counts["created"] += 1
+            continue
+        extras = {e["key"]: e["value"] for e in current.get("extras", [])}
+        same = (
+            current["title"] == wanted["title"]
+            and current.get("description") == wanted["description"]
+            and all(extras.get(e["key"]) == e["value"] for e in wanted["extras"])
+        )
+        if same:
+            counts["unchanged"] += 1
+        else:
+            tk.get_action("organization_patch")(_site_context(), {"id": current["id"], **wanted})
+            counts["updated"] += 1
+    log.info("OPD organizations: %s", counts)
+    return counts

@@ -1,0 +1,43 @@
+#!/bin/bash
+# The harvest scheduler: one container, never scaled.
+#
+# Every HARVEST_RUN_INTERVAL seconds `ckan harvester run` marks finished jobs as finished, creates jobs for the
+# sources whose frequency (DAILY, WEEKLY, ...) is due and puts new jobs on the gather queue. Once every
+# HARVEST_CLEAN_LOG_INTERVAL seconds (a day by default) `ckan harvester clean-harvest-log` drops harvest log rows
+# older than ckan.harvest.log_timeframe. After each successful run the heartbeat file is touched; the container's
+# health check fails when it grows older than three intervals.
+set -uo pipefail
+
+CKAN_INI="${CKAN_INI:-/srv/app/ckan.ini}"
+run_interval="${HARVEST_RUN_INTERVAL:-300}"
+clean_interval="${HARVEST_CLEAN_LOG_INTERVAL:-86400}"
+heartbeat="${SCHEDULER_HEARTBEAT:-/tmp/scheduler.heartbeat}"
+last_clean=0
+
+log() {
+    echo "[scheduler] $(date -u +%Y-%m-%dT%H:%M:%SZ) $*"
+}
+
+# `sleep & wait` keeps the shell responsive to `docker stop`
+trap 'log "stopping"; exit 0' TERM INT
+
+log "harvester run every ${run_interval}s, clean-harvest-log every ${clean_interval}s"
+while true; do
+    if ckan -c "$CKAN_INI" harvester run; then
+        touch "$heartbeat"
+    else
+        log "ckan harvester run failed (exit $?)" >&2
+    fi
+
+    now=$(date +%s)
+    if (( now - last_clean >= clean_interval )); then
+        if ckan -c "$CKAN_INI" harvester clean-harvest-log; then
+            last_clean=$now
+        else
+            log "ckan harvester clean-harvest-log failed (exit $?)" >&2
+        fi
+    fi
+
+    sleep "$run_interval" &
+    wait $!
+done

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The README's main command (`make demo`): install what is missing, start the local stack, load the demo
+# data, and say where the portal is. Safe to run again: what runs is reused, what exists is kept.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+started=$(date +%s)
+bash "$ROOT/scripts/stack.sh" start
+TANGERANG_ROOT=$ROOT
+. "$ROOT/scripts/stack.env"
+CKAN_INI="$TANGERANG_VAR/ckan.ini"
+"$TANGERANG_VENV/bin/ckan" -c "$CKAN_INI" tangerang demo 2>>"$TANGERANG_VAR/log/demo.log" \
+  || { echo "[demo] ERROR: loading the demo data failed; see $TANGERANG_VAR/log/demo.log" >&2; exit 1; }
+cat <<MSG
+
+  Satu Data Kota Tangerang runs on  http://127.0.0.1:$TANGERANG_CKAN_PORT
+  Demo sysadmin:                    $TANGERANG_ADMIN_USER / $TANGERANG_ADMIN_PASSWORD
+  API token for that user:          $TANGERANG_VENV/bin/ckan -c $CKAN_INI user token add $TANGERANG_ADMIN_USER demo
+  Stop everything:                  make stop      (status: make status; logs: $TANGERANG_VAR/log/)
+  Ready in $(( $(date +%s) - started )) s.
+MSG

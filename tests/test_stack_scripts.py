@@ -1,0 +1,50 @@
+"""The stack script's answers to a newcomer: what runs, and one clear sentence when something is in the way."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = ROOT / "scripts" / "stack.sh"
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(STACK), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_status_names_every_service_of_the_running_stack():
+    result = _run("status")
+    lines = dict(line.split(None, 1) for line in result.stdout.strip().splitlines())
+    for name in ("postgres", "redis", "solr", "ckan-web", "harvest-gather", "harvest-fetch", "jobs-worker"):
+        assert lines[name].startswith("running"), (name, lines[name])
+
+
+def test_a_busy_port_is_one_clear_sentence_and_a_non_zero_exit(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # A second stack in its own folder, whose PostgreSQL port another program holds.
+        result = _run(
+            "services",
+            env={"TANGERANG_VAR": str(tmp_path / "var"), "TANGERANG_PG_PORT": str(port)},
+        )
+    assert result.returncode != 0
+    assert f"port {port} (for postgres) is taken by another program" in result.stderr
+    assert f"TANGERANG_PG_PORT={port + 1} make demo" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_command_says_how_to_use_it():
+    result = _run("frobnicate")
+    assert result.returncode != 0
+    assert "usage: scripts/stack.sh" in result.stderr
