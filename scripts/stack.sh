@@ -6,6 +6,7 @@
 #   scripts/stack.sh install   venv and packages, Solr jars, Debian packages (as root)
 #   scripts/stack.sh start     install, then start what is not running yet (safe to repeat)
 #   scripts/stack.sh services  install, then start only PostgreSQL, Redis and Solr (what the tests need)
+#   scripts/stack.sh restart-ckan  stop and start CKAN's processes (web, consumers, worker, scheduler) only
 #   scripts/stack.sh stop      stop exactly what this script started (pid files in var/run)
 #   scripts/stack.sh status    say what runs
 #
@@ -217,7 +218,7 @@ SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '$u', '$TANGERANG_PG_PASSWORD'
 SELECT format('CREATE ROLE datastore_ro LOGIN PASSWORD %L', '$TANGERANG_PG_RO_PASSWORD')
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'datastore_ro') \gexec
 SELECT format('CREATE DATABASE %I OWNER %I ENCODING ''UTF8''', d, '$u')
-  FROM unnest(ARRAY['ckan', 'ckan_test', 'datastore', 'datastore_test', 'upstream']) AS d
+  FROM unnest(ARRAY['ckan', 'ckan_test', 'datastore', 'datastore_test', 'upstream', 'upstream_test']) AS d
   WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \gexec
 SQL
 }
@@ -275,6 +276,20 @@ start_solr() {
     sleep 0.25
   done
   die "Solr runs but the core 'ckan' does not answer; see $LOG/solr.log"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# The sample upstream: stands in for the city's applications (sample data, clearly labelled), with its SQL
+# database loaded into our cluster's "upstream" database for the SQL harvester.
+# ---------------------------------------------------------------------------------------------------------
+start_upstream() {
+  if pid_alive upstream; then return 0; fi
+  guard_port upstream "$TANGERANG_UPSTREAM_PORT" TANGERANG_UPSTREAM_PORT
+  PYTHONPATH="$TANGERANG_ROOT" "$PY" -m sample_upstream \
+    --load-sql "postgresql://$TANGERANG_PG_USER:$TANGERANG_PG_PASSWORD@127.0.0.1:$TANGERANG_PG_PORT/upstream" \
+    >>"$LOG/upstream.log" 2>&1 || die "loading the sample SQL database failed; see $LOG/upstream.log"
+  PYTHONPATH="$TANGERANG_ROOT" spawn upstream "$PY" -m sample_upstream --port "$TANGERANG_UPSTREAM_PORT"
+  wait_port upstream "$TANGERANG_UPSTREAM_PORT" 30
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -352,6 +367,7 @@ cmd_services() {
   start_pg
   start_redis
   start_solr
+  start_upstream
 }
 
 cmd_prepare_tests() {
@@ -365,6 +381,7 @@ export CKAN_DATASTORE_READ_URL="postgresql://datastore_ro:$TANGERANG_PG_RO_PASSW
 export CKAN_SOLR_URL="http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/ckan_test"
 export CKAN_REDIS_URL="redis://127.0.0.1:$TANGERANG_REDIS_PORT/1"
 export TANGERANG_LIVE_URL="http://127.0.0.1:$TANGERANG_CKAN_PORT"
+export TANGERANG_TEST_SQL_URL="$pg/upstream_test"
 ENV
   ensure_databases
   (. "$VAR/test.env" && datastore_permissions "$TANGERANG_ROOT/test.ini" datastore_test)
@@ -408,6 +425,12 @@ cmd_stop() {
   for n in "${ALL_NAMES[@]}"; do stop_one "$n"; done
 }
 
+cmd_restart_ckan() { # after a code or config change: CKAN's processes only, the services keep running
+  local n
+  for n in harvest-scheduler jobs-worker harvest-fetch harvest-gather ckan-web; do stop_one "$n"; done
+  cmd_start
+}
+
 cmd_status() {
   local n rc=0
   for n in "${ALL_NAMES[@]}"; do
@@ -422,7 +445,8 @@ case "${1:-}" in
   services) cmd_services ;;
   start) cmd_start ;;
   prepare-tests) cmd_prepare_tests ;;
+  restart-ckan) cmd_restart_ckan ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: scripts/stack.sh install|services|start|prepare-tests|stop|status" ;;
+  *) die "usage: scripts/stack.sh install|services|start|restart-ckan|prepare-tests|stop|status" ;;
 esac

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.cli
+@tk.blanket.validators
 class TangerangPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
 

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.tangerang import codelists
 from ckanext.tangerang.logic.seed import _site_context
 
@@ -40,6 +41,7 @@ REFERENCE_DATASETS: list[dict[str, Any]] = [
         "13 kecamatan dan 104 kelurahan. Sumber: Kepmendagri 300.2.2-2138/2025.",
         "tags": ["wilayah", "kecamatan", "kelurahan", "kode wilayah"],
         "codelist": "wilayah_3671",
+        "metadata": {"sektor": "5.01", "frekuensi": "tidak-tetap", "tingkat_penyajian": "kelurahan"},
     },
     {
         "name": "jumlah-penduduk-per-kecamatan-2013",
@@ -49,6 +51,15 @@ REFERENCE_DATASETS: list[dict[str, Any]] = [
         "2010. Angka lama, disajikan sebagai data referensi.",
         "tags": ["penduduk", "kependudukan", "kecamatan"],
         "codelist": "penduduk_kecamatan",
+        "metadata": {
+            "sektor": "2.12",
+            "frekuensi": "tahunan",
+            "tingkat_penyajian": "kecamatan",
+            "tahun_awal": 2013,
+            "tahun_akhir": 2013,
+            "satuan": "jiwa",
+            "ukuran": "jumlah",
+        },
     },
     {
         "name": "daftar-perangkat-daerah-kota-tangerang",
@@ -58,6 +69,7 @@ REFERENCE_DATASETS: list[dict[str, Any]] = [
         "pemerintahan utamanya. Sumber: Perda Kota Tangerang 8/2016.",
         "tags": ["perangkat daerah", "organisasi"],
         "codelist": "opd_tangerang",
+        "metadata": {"sektor": "4.01", "frekuensi": "tidak-tetap", "tingkat_penyajian": "kota"},
     },
 ]
 
@@ -81,6 +93,11 @@ def load_reference_datasets() -> dict[str, int]:
                     "notes": spec["notes"],
                     "license_id": "cc-by",
                     "tags": [{"name": t} for t in spec["tags"]],
+                    "klasifikasi": "terbuka",
+                    "cakupan_wilayah": ["36.71"],
+                    "walidata_nama": "Diskominfo Kota Tangerang",
+                    "walidata_email": "satudata@tangerangkota.go.id",
+                    **spec["metadata"],
                 },
             )
         # A run that stopped between the dataset and its table finishes the table now.

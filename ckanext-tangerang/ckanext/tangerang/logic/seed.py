@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.tangerang import codelists
 
 log = logging.getLogger(__name__)
@@ -17,16 +18,14 @@ def _site_context() -> dict[str, Any]:
 
 
 def organization_dict(opd: dict[str, str]) -> dict[str, Any]:
-    """An OPD row of the code list as an organization_create/patch payload."""
+    """An OPD row of the code list as an organization_create/patch payload (schemas/organization.yaml)."""
     return {
         "name": opd["slug"],
         "title": opd["nama"],
+        "singkatan": opd["singkatan"],
+        "jenis": opd["jenis"],
+        "urusan": [code for code in opd["urusan"].split(";") if code],
         "description": f"{opd['nama']} ({opd['singkatan']}), perangkat daerah Pemerintah Kota Tangerang.",
-        "extras": [
-            {"key": "singkatan", "value": opd["singkatan"]},
-            {"key": "jenis", "value": opd["jenis"]},
-            {"key": "urusan", "value": opd["urusan"]},
-        ],
     }
 
 
@@ -46,12 +45,7 @@ def seed_organizations() -> dict[str, int]:
             tk.get_action("organization_create")(_site_context(), wanted)
             counts["created"] += 1
             continue
-        extras = {e["key"]: e["value"] for e in current.get("extras", [])}
-        same = (
-            current["title"] == wanted["title"]
-            and current.get("description") == wanted["description"]
-            and all(extras.get(e["key"]) == e["value"] for e in wanted["extras"])
-        )
+        same = all(current.get(key) == value for key, value in wanted.items())
         if same:
             counts["unchanged"] += 1
         else:

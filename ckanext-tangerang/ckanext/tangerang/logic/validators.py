@@ -1,0 +1,278 @@
+"""Validators of the Tangerang schemas. Registered by the blanket in plugin.py under their own names.
+
+Messages are bilingual, Indonesian first ("... / ..."): the same text reaches the web form, next to the
+field, and the API's 409 response, whatever the visitor's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
+
+from ckanext.tangerang import codelists
+
+Invalid = tk.Invalid
+missing = tk.missing
+
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+KODE_DAFTAR_DATA_RE = re.compile(r"^3671\.\d\.\d{2}\.\d{4}$")
+KODE_STANDAR_DATA_RE = re.compile(r"^SD\.\d\.\d{2}\.\d{4}$")
+FIRST_YEAR = 1945
+DEFAULT_LICENSE = "cc-by"
+
+
+def _msg(id_text: str, en_text: str) -> str:
+    return f"{id_text} / {en_text}"
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str | list | dict) and not value)
+
+
+def tangerang_required(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Like ``not_empty``, with the message in Indonesian and English."""
+    if _is_empty(data.get(key)):
+        errors[key].append(_msg("Wajib diisi", "Missing value"))
+        raise tk.StopOnError
+
+
+def tangerang_required_list(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A required multiple choice: at least one value, whether sent as a list or a comma-separated string."""
+    value = data.get(key)
+    if isinstance(value, str):
+        value = value.strip()
+    if _is_empty(value):
+        errors[key].append(_msg("Pilih paling sedikit satu", "Choose at least one"))
+        raise tk.StopOnError
+
+
+def tangerang_email(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    if not isinstance(value, str) or not EMAIL_RE.match(value):
+        raise Invalid(_msg(f"Alamat surel tidak sah: {value!r}", f"Not a valid e-mail address: {value!r}"))
+    return value
+
+
+def tangerang_year(value: Any) -> Any:
+    """A year in a sane range: from 1945 to next year (figures are planned at most a year ahead)."""
+    if _is_empty(value):
+        return value
+    last = dt.date.today().year + 1
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise Invalid(
+            _msg(f"Tahun harus berupa angka: {value!r}", f"Year must be a number: {value!r}")
+        ) from None
+    if not FIRST_YEAR <= year <= last:
+        raise Invalid(
+            _msg(
+                f"Tahun harus antara {FIRST_YEAR} dan {last}", f"Year must be between {FIRST_YEAR} and {last}"
+            )
+        )
+    return year
+
+
+def tangerang_year_not_before(other_field: str):
+    """The year in this field is not earlier than the one in ``other_field`` (end not before start)."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> None:
+        end, start = data.get(key), data.get((*key[:-1], other_field))
+        if _is_empty(end) or _is_empty(start):
+            return
+        try:
+            if int(end) < int(start):
+                errors[key].append(
+                    _msg(
+                        f"Tahun akhir ({end}) sebelum tahun awal ({start})",
+                        f"Last year ({end}) is before the first year ({start})",
+                    )
+                )
+        except (TypeError, ValueError):
+            return  # the year validator of each field has said what is wrong
+
+    return validator
+
+
+def tangerang_default_license(value: Any) -> Any:
+    return DEFAULT_LICENSE if _is_empty(value) else value
+
+
+def tangerang_klasifikasi_sets_private(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """The access class decides CKAN's ``private`` flag: tertutup is private, terbuka and terbatas are not.
+
+    Whatever ``private`` the caller sent is overwritten, so the two can never disagree.
+    """
+    value = data.get(key)
+    if value in codelists.by_code("klasifikasi"):
+        data[(*key[:-1], "private")] = value == "tertutup"
+
+
+def tangerang_always_public(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Application records are always public metadata."""
+    data[(*key[:-1], "private")] = False
+
+
+def tangerang_kode_daftar_data(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    if not KODE_DAFTAR_DATA_RE.match(value):
+        raise Invalid(
+            _msg(
+                f"Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r}",
+                f"Data list code does not match 3671.X.XX.XXXX: {value!r}",
+            )
+        )
+    return value
+
+
+def tangerang_kode_standar_data(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    if not KODE_STANDAR_DATA_RE.match(value):
+        raise Invalid(
+            _msg(
+                f"Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r}",
+                f"Data standard code does not match SD.X.XX.XXXX: {value!r}",
+            )
+        )
+    return value
+
+
+def tangerang_aplikasi_exists(value: Any, context: Context) -> Any:
+    """The source application is an existing ``aplikasi`` record (by name or id)."""
+    if _is_empty(value):
+        return value
+    model = context["model"]
+    found = (
+        model.Session.query(model.Package.name)
+        .filter(model.Package.type == "aplikasi", model.Package.state == "active")
+        .filter((model.Package.name == value) | (model.Package.id == value))
+        .first()
+    )
+    if found is None:
+        raise Invalid(_msg(f"Aplikasi tidak ditemukan: {value!r}", f"No such application: {value!r}"))
+    return found[0]
+
+
+def tangerang_next_update(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """Derive the next expected update from the frequency and the last change; never taken from input."""
+    prefix = key[:-1]
+    frekuensi = codelists.by_code("frekuensi").get(data.get((*prefix, "frekuensi")) or "")
+    days = (frekuensi or {}).get("hari_maksimum", "")
+    if not days.strip().isdigit():
+        data[key] = None  # "tidak tetap" and unknown frequencies have no schedule
+        return
+    base = data.get((*prefix, "metadata_modified"))
+    if isinstance(base, str):
+        try:
+            base = dt.datetime.fromisoformat(base)
+        except ValueError:
+            base = None
+    if not isinstance(base, dt.datetime):
+        base = dt.datetime.now(dt.timezone.utc)
+    data[key] = (base.date() + dt.timedelta(days=int(days))).isoformat()
+
+
+def tangerang_data_dictionary(value: Any) -> Any:
+    """A data dictionary: a JSON list of columns, each with ``kolom`` and optional ``tipe``, ``deskripsi``,
+    ``satuan`` and profile figures. Stored as JSON text."""
+    if _is_empty(value):
+        return value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Invalid(
+                _msg("Kamus data bukan JSON yang sah", "Data dictionary is not valid JSON")
+            ) from None
+    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
+        raise Invalid(
+            _msg("Kamus data harus berupa daftar kolom", "Data dictionary must be a list of columns")
+        )
+    for number, column in enumerate(value, 1):
+        if not str(column.get("kolom") or "").strip():
+            raise Invalid(_msg(f"Kolom ke-{number} tanpa nama", f"Column {number} has no name"))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def tangerang_non_negative_int(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_msg("Harus bilangan bulat", "Must be a whole number")) from None
+    if number < 0:
+        raise Invalid(_msg("Tidak boleh negatif", "Must not be negative"))
+    return number
+
+
+def tangerang_http_url(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise Invalid(
+            _msg(
+                f"URL harus diawali http:// atau https://: {value!r}",
+                f"URL must start with http:// or https://: {value!r}",
+            )
+        )
+    return value
+
+
+def tangerang_bool_choice(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "ya", "yes", "on"}:
+        return "true"
+    if text in {"false", "0", "tidak", "no", "off"}:
+        return "false"
+    raise Invalid(_msg(f"Pilih ya atau tidak: {value!r}", f"Choose yes or no: {value!r}"))
+
+
+def tangerang_usage_series(value: Any) -> Any:
+    """Monthly usage: a JSON list of ``{"bulan": "YYYY-MM", "pengguna_aktif": n, "transaksi": n}``."""
+    if _is_empty(value):
+        return value
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Invalid(
+                _msg("Penggunaan bulanan bukan JSON yang sah", "Monthly usage is not valid JSON")
+            ) from None
+    if not isinstance(value, list):
+        raise Invalid(_msg("Penggunaan bulanan harus berupa daftar", "Monthly usage must be a list"))
+    months = set()
+    for entry in value:
+        if not isinstance(entry, dict) or not re.match(
+            r"^\d{4}-(0[1-9]|1[0-2])$", str(entry.get("bulan", ""))
+        ):
+            raise Invalid(_msg("Setiap entri perlu bulan YYYY-MM", "Every entry needs a month YYYY-MM"))
+        for count in ("pengguna_aktif", "transaksi"):
+            if count in entry and (not isinstance(entry[count], int) or entry[count] < 0):
+                raise Invalid(
+                    _msg(f"{count} harus bilangan bulat >= 0", f"{count} must be a whole number >= 0")
+                )
+        if entry["bulan"] in months:
+            raise Invalid(_msg(f"Bulan ganda: {entry['bulan']}", f"Duplicate month: {entry['bulan']}"))
+        months.add(entry["bulan"])
+    return json.dumps(sorted(value, key=lambda e: e["bulan"]), ensure_ascii=False)
