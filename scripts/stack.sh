@@ -246,12 +246,16 @@ layout_solr_home() {
   # Two cores on one configset: "ckan" for the portal and "ckan_test" for the test suite, whose fixtures
   # empty their index between tests. Each core's conf is copied from the repo at every start, so schema
   # changes take effect on the next start.
-  local core
+  # Cores made for test slots (prepare-tests) get the same refresh.
+  local core dir
   for core in ckan ckan_test; do
     mkdir -p "$SOLR_HOME/$core"
     printf 'name=%s\n' "$core" >"$SOLR_HOME/$core/core.properties"
-    rm -rf "$SOLR_HOME/$core/conf"
-    cp -r "$TANGERANG_ROOT/solr/configsets/ckan/conf" "$SOLR_HOME/$core/conf"
+  done
+  for dir in "$SOLR_HOME"/*/; do
+    [ -f "$dir/core.properties" ] || continue
+    rm -rf "$dir/conf"
+    cp -r "$TANGERANG_ROOT/solr/configsets/ckan/conf" "$dir/conf"
   done
   cat >"$SOLR_HOME/solr.xml" <<'XML'
 <?xml version="1.0" encoding="UTF-8" ?>
@@ -373,18 +377,42 @@ cmd_services() {
 cmd_prepare_tests() {
   # test.ini names the default ports; the stack may run on others. CKAN reads these variables in preference
   # to its config file, so var/test.env (sourced by scripts/test.sh) points the suite at this stack.
+  # TANGERANG_TEST_SLOT=NAME gives a run databases, a Solr core and a Redis db of its own (var/test-NAME.env),
+  # so that two suites can run side by side without emptying each other's tables and index.
+  local slot=${TANGERANG_TEST_SLOT:-} suffix="" envfile="$VAR/test.env" core=ckan_test redis_db=1
+  if [ -n "$slot" ]; then
+    [[ "$slot" =~ ^[a-z0-9]+$ ]] || die "TANGERANG_TEST_SLOT must be lower-case letters and digits."
+    suffix="_$slot" envfile="$VAR/test-$slot.env" core="ckan_test_$slot"
+    redis_db=$((2 + $(printf '%s' "$slot" | cksum | cut -d' ' -f1) % 13))
+  fi
   local pg="postgresql://$TANGERANG_PG_USER:$TANGERANG_PG_PASSWORD@127.0.0.1:$TANGERANG_PG_PORT"
-  cat >"$VAR/test.env" <<ENV
-export CKAN_SQLALCHEMY_URL="$pg/ckan_test"
-export CKAN_DATASTORE_WRITE_URL="$pg/datastore_test"
-export CKAN_DATASTORE_READ_URL="postgresql://datastore_ro:$TANGERANG_PG_RO_PASSWORD@127.0.0.1:$TANGERANG_PG_PORT/datastore_test"
-export CKAN_SOLR_URL="http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/ckan_test"
-export CKAN_REDIS_URL="redis://127.0.0.1:$TANGERANG_REDIS_PORT/1"
+  cat >"$envfile" <<ENV
+export CKAN_SQLALCHEMY_URL="$pg/ckan_test$suffix"
+export CKAN_DATASTORE_WRITE_URL="$pg/datastore_test$suffix"
+export CKAN_DATASTORE_READ_URL="postgresql://datastore_ro:$TANGERANG_PG_RO_PASSWORD@127.0.0.1:$TANGERANG_PG_PORT/datastore_test$suffix"
+export CKAN_SOLR_URL="http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/$core"
+export CKAN_REDIS_URL="redis://127.0.0.1:$TANGERANG_REDIS_PORT/$redis_db"
 export TANGERANG_LIVE_URL="http://127.0.0.1:$TANGERANG_CKAN_PORT"
-export TANGERANG_TEST_SQL_URL="$pg/upstream_test"
+export TANGERANG_TEST_SQL_URL="$pg/upstream_test$suffix"
 ENV
   ensure_databases
-  (. "$VAR/test.env" && datastore_permissions "$TANGERANG_ROOT/test.ini" datastore_test)
+  if [ -n "$slot" ]; then
+    local d
+    for d in ckan_test datastore_test upstream_test; do
+      psql_su -d postgres <<SQL
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING ''UTF8''', '$d$suffix', '$TANGERANG_PG_USER')
+  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$d$suffix') \gexec
+SQL
+    done
+    if ! curl -fsS "http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/$core/admin/ping" >/dev/null 2>&1; then
+      mkdir -p "$SOLR_HOME/$core"
+      rm -rf "$SOLR_HOME/$core/conf"
+      cp -r "$TANGERANG_ROOT/solr/configsets/ckan/conf" "$SOLR_HOME/$core/conf"
+      curl -fsS "http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/admin/cores?action=CREATE&name=$core&instanceDir=$SOLR_HOME/$core" \
+        >/dev/null || die "could not create the Solr core $core; see $LOG/solr.log"
+    fi
+  fi
+  (. "$envfile" && datastore_permissions "$TANGERANG_ROOT/test.ini" "datastore_test$suffix")
 }
 
 cmd_start() {

@@ -7,6 +7,8 @@ import json
 import pytest
 from ckan.tests import factories, helpers
 
+from tests.helpers import valid_dataset
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
@@ -26,14 +28,24 @@ def test_dataset_created_over_http_is_searchable_and_facetable(app):
         app,
         "package_create",
         user["token"],
-        name="kunjungan-puskesmas-2025",
-        title="Kunjungan Puskesmas 2025",
-        owner_org=org["id"],
-        notes="Jumlah kunjungan pasien per puskesmas per bulan.",
-        tags=[{"name": "kesehatan"}, {"name": "puskesmas"}],
+        **valid_dataset(
+            org["id"],
+            name="kunjungan-puskesmas-2025",
+            title="Kunjungan Puskesmas 2025",
+            notes="Jumlah kunjungan pasien per puskesmas per bulan.",
+            tags=[{"name": "kesehatan"}, {"name": "puskesmas"}],
+        ),
     )
     assert created.status_code == 200, created.body
-    factories.Dataset(owner_org=org["id"], tags=[{"name": "kesehatan"}])
+    other = _api(
+        app,
+        "package_create",
+        user["token"],
+        **valid_dataset(
+            org["id"], name="imunisasi-2025", title="Imunisasi 2025", tags=[{"name": "kesehatan"}]
+        ),
+    )
+    assert other.status_code == 200, other.body
 
     found = app.get("/api/3/action/package_search", query_string={"q": "puskesmas"}).json["result"]
     assert [d["name"] for d in found["results"]] == ["kunjungan-puskesmas-2025"]
@@ -60,14 +72,15 @@ def test_bad_api_input_is_a_field_error_not_a_500(app):
 
 
 @pytest.mark.usefixtures("clean_queues")
-def test_harvest_job_reaches_the_redis_queue():
+def test_harvest_job_reaches_the_redis_queue(app):
     from ckanext.harvest.queue import get_connection, get_gather_routing_key
 
     org = factories.Organization()
-    context = {"user": factories.Sysadmin()["name"]}
-    source = helpers.call_action(
+    user = factories.SysadminWithToken()
+    source = _api(
+        app,
         "harvest_source_create",
-        context=context,
+        user["token"],
         owner_org=org["id"],
         name="sumber-uji",
         url="http://127.0.0.1:9/ckan",
@@ -75,16 +88,20 @@ def test_harvest_job_reaches_the_redis_queue():
         title="Sumber uji",
         frequency="MANUAL",
     )
-    job = helpers.call_action("harvest_job_create", context=dict(context), source_id=source["id"], run=True)
-    helpers.call_action("harvest_send_job_to_gather_queue", context=dict(context), id=job["id"])
+    assert source.status_code == 200, source.body
+    job = _api(app, "harvest_job_create", user["token"], source_id=source.json["result"]["id"], run=True)
+    assert job.status_code == 200, job.body
+    job_id = job.json["result"]["id"]
+    sent = _api(app, "harvest_send_job_to_gather_queue", user["token"], id=job_id)
+    assert sent.status_code == 200, sent.body
 
     redis = get_connection()
     messages = [json.loads(m) for m in redis.lrange(get_gather_routing_key(), 0, -1)]
-    assert {"harvest_job_id": job["id"]} in messages
+    assert {"harvest_job_id": job_id} in messages
 
 
 def test_datastore_accepts_and_returns_rows():
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = factories.Dataset(**valid_dataset(factories.Organization()["id"]))
     resource = factories.Resource(package_id=dataset["id"], url_type="datastore")
     context = {"user": factories.Sysadmin()["name"]}
     helpers.call_action(

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+from ckanext.tangerang.logic import access
 
 
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
+@tk.blanket.cli
 @tk.blanket.config_declarations
 @tk.blanket.helpers
-@tk.blanket.cli
 @tk.blanket.validators
 class TangerangPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
 
     def update_config(self, config: tk.CKANConfig) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "tangerang")
+
+    # IPackageController: terbatas datasets lose their data for visitors who may not download it.
+
+    def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return access.redact_dataset(context, pkg_dict)
+
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        # A search that asks for chosen fields (`fl`) also gets the two that tell whether to redact them.
+        fl = search_params.get("fl")
+        if fl and fl not in ("id", "name", "id,name", "name,id"):
+            fields = fl.replace(",", " ").split()
+            search_params["fl"] = " ".join(dict.fromkeys([*fields, "extras_klasifikasi", "owner_org"]))
+        return search_params
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        context: Context = {}  # the visitor of the current request
+        for pkg_dict in search_results.get("results", []):
+            access.redact_dataset(context, pkg_dict)
+        return search_results

@@ -1,0 +1,99 @@
+"""Actions of the Tangerang portal. Registered by the blanket in plugin.py; docstrings are the API docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, DataDict
+
+from ckanext.tangerang.logic import access
+
+
+@tk.side_effect_free
+def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Say whether the caller may download a resource's data, and whom to ask when not.
+
+    Terbatas (limited) datasets show their metadata to everyone, but their files, URLs and DataStore tables
+    only to members of the owning OPD and sysadmins.
+
+    :param id: the id of the resource
+    :type id: string
+
+    :returns: ``{"resource_id", "klasifikasi", "unduh": bool}`` and, when ``unduh`` is false, ``pesan``,
+        ``produsen_data`` and ``walidata`` contacts
+    :rtype: dictionary
+    """
+    resource_id = tk.get_or_bust(data_dict, "id")
+    tk.check_access("tangerang_resource_access_show", context, data_dict)
+    resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    package = tk.get_action("package_show")(dict(context), {"id": resource["package_id"]})
+    answer: dict[str, Any] = {
+        "resource_id": resource_id,
+        "klasifikasi": package.get("klasifikasi"),
+        "unduh": not access.resource_is_withheld(context, resource_id),
+    }
+    if not answer["unduh"]:
+        answer.update({k: v for k, v in access.limited_notice(package).items() if k != "unduh"})
+    return answer
+
+
+def _redacting_list(name: str):
+    """A chained activity-list action whose dataset snapshots lose terbatas data for outsiders."""
+
+    # GET stays allowed, as for the original.
+    @tk.side_effect_free
+    @tk.chained_action
+    def action(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+        activities = original_action(context, data_dict)
+        for activity in activities:
+            access.redact_activity(context, activity)
+        return activities
+
+    action.__name__ = name
+    action.__doc__ = (
+        f"CKAN's ``{name}``; terbatas datasets' data is left out for those who may not download it."
+    )
+    return action
+
+
+package_activity_list = _redacting_list("package_activity_list")
+organization_activity_list = _redacting_list("organization_activity_list")
+group_activity_list = _redacting_list("group_activity_list")
+user_activity_list = _redacting_list("user_activity_list")
+dashboard_activity_list = _redacting_list("dashboard_activity_list")
+recently_changed_packages_activity_list = _redacting_list("recently_changed_packages_activity_list")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def activity_show(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``activity_show``; terbatas datasets' data is left out for those who may not download it."""
+    return access.redact_activity(context, original_action(context, data_dict))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def activity_data_show(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``activity_data_show``; terbatas datasets' data is left out for those who may not download it."""
+    data = original_action(context, data_dict)
+    wrapped = access.redact_activity(
+        context, {"data": data, "object_id": (data.get("package") or {}).get("id")}
+    )
+    return wrapped["data"]
+
+
+@tk.side_effect_free
+@tk.chained_action
+def activity_diff(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``activity_diff``; refused on a terbatas dataset to those who may not download its data."""
+    result = original_action(context, data_dict)
+    for activity in result.get("activities", []):
+        snapshot = (activity.get("data") or {}).get("package") or {}
+        if (access.is_limited(snapshot) and not access.may_download(context, snapshot.get("owner_org"))) or (
+            activity.get("object_id") and access.package_is_withheld(context, activity["object_id"])
+        ):
+            raise tk.NotAuthorized(
+                "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
+            )
+    return result

@@ -1,0 +1,31 @@
+"""Blueprints of the Tangerang portal. Views call actions, never the model."""
+
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+from flask import Blueprint, request
+
+tangerang = Blueprint("tangerang", __name__)
+
+# Endpoints that hand out a resource's data: uploaded-file downloads (and the redirect to an external URL) for
+# every dataset type, and the DataStore's dump.
+_DATA_ENDPOINTS = ("resource.download", "datastore.dump")
+
+
+@tangerang.before_app_request
+def withhold_limited_data():
+    """Answer 403 with whom to ask, instead of the data of a terbatas dataset, to those who may not have it."""
+    endpoint = request.endpoint or ""
+    if not (endpoint.endswith(_DATA_ENDPOINTS[0]) or endpoint == _DATA_ENDPOINTS[1]):
+        return None
+    resource_id = (request.view_args or {}).get("resource_id")
+    if not resource_id:
+        return None
+    try:
+        answer = tk.get_action("tangerang_resource_access_show")({}, {"id": resource_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None  # the view itself answers 404 or 403 as usual
+    if answer["unduh"]:
+        return None
+    contact = answer["walidata"].get("email") or ""
+    return tk.abort(403, f"{answer['pesan']} {contact}".strip())
