@@ -404,13 +404,17 @@ SELECT format('CREATE DATABASE %I OWNER %I ENCODING ''UTF8''', '$d$suffix', '$TA
   WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$d$suffix') \gexec
 SQL
     done
-    if ! curl -fsS "http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/$core/admin/ping" >/dev/null 2>&1; then
-      mkdir -p "$SOLR_HOME/$core"
-      rm -rf "$SOLR_HOME/$core/conf"
-      cp -r "$TANGERANG_ROOT/solr/configsets/ckan/conf" "$SOLR_HOME/$core/conf"
-      curl -fsS "http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/admin/cores?action=CREATE&name=$core&instanceDir=$SOLR_HOME/$core" \
-        >/dev/null || die "could not create the Solr core $core; see $LOG/solr.log"
-    fi
+  fi
+  # The test core gets the repo's configset now (a schema change needs no Solr restart for tests).
+  mkdir -p "$SOLR_HOME/$core"
+  rm -rf "$SOLR_HOME/$core/conf"
+  cp -r "$TANGERANG_ROOT/solr/configsets/ckan/conf" "$SOLR_HOME/$core/conf"
+  local admin="http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/admin/cores"
+  if curl -fsS "http://127.0.0.1:$TANGERANG_SOLR_PORT/solr/$core/admin/ping" >/dev/null 2>&1; then
+    curl -fsS "$admin?action=RELOAD&core=$core" >/dev/null || die "Solr could not reload the core $core with the repo's schema; see $LOG/solr.log"
+  else
+    curl -fsS "$admin?action=CREATE&name=$core&instanceDir=$SOLR_HOME/$core" >/dev/null \
+      || die "could not create the Solr core $core; see $LOG/solr.log"
   fi
   (. "$envfile" && datastore_permissions "$TANGERANG_ROOT/test.ini" "datastore_test$suffix")
 }

@@ -6,9 +6,11 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Context
 
-from ckanext.tangerang.logic import access
+from ckanext.tangerang import facets
+from ckanext.tangerang.logic import access, indexing
 
 
 @tk.blanket.actions
@@ -18,9 +20,11 @@ from ckanext.tangerang.logic import access
 @tk.blanket.config_declarations
 @tk.blanket.helpers
 @tk.blanket.validators
-class TangerangPlugin(p.SingletonPlugin):
+class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
 
@@ -28,6 +32,21 @@ class TangerangPlugin(p.SingletonPlugin):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "tangerang")
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return facets.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(
+        self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
+    ) -> dict[str, Any]:
+        return facets.dataset_facets(facets_dict, package_type or "dataset")
+
+    # IPackageController: facet and sort fields, and the OPD's names for search.
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return indexing.index_fields(pkg_dict)
 
     # IPackageController: terbatas datasets lose their data for visitors who may not download it.
 
@@ -48,4 +67,5 @@ class TangerangPlugin(p.SingletonPlugin):
         context: Context = {}  # the visitor of the current request
         for pkg_dict in search_results.get("results", []):
             access.redact_dataset(context, pkg_dict)
+        facets.name_facet_items(search_results.get("search_facets"))
         return search_results

@@ -1,0 +1,83 @@
+"""What the Tangerang schema adds to a dataset's Solr document: facet and sort fields, and the OPD's names
+for full-text search. Pure: a CKAN index dict in, the same dict with our fields out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckanext.tangerang import codelists
+
+SINGLE = (
+    "sektor",
+    "klasifikasi",
+    "frekuensi",
+    "tingkat_penyajian",
+    "aplikasi_sumber",
+    "kelompok",
+    "status_aplikasi",
+)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [v for v in value.replace(",", " ").split() if v]
+    return value if isinstance(value, list) else [value]
+
+
+def kecamatan_of(codes: list[str]) -> list[str]:
+    """The kecamatan an area coverage touches: kecamatan as given, kelurahan by their parent."""
+    wilayah = codelists.by_code("wilayah_3671")
+    out: dict[str, None] = {}
+    for code in codes:
+        row = wilayah.get(code)
+        if row is None:
+            continue
+        if row["tingkat"] == "kecamatan":
+            out[code] = None
+        elif row["tingkat"] == "kelurahan":
+            out[row["induk"]] = None
+    return list(out)
+
+
+def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    for key in SINGLE:
+        value = validated.get(key)
+        if value not in (None, ""):
+            pkg_dict[key] = value
+        else:
+            pkg_dict.pop(key, None)
+    areas = [str(c) for c in _as_list(validated.get("cakupan_wilayah"))]
+    pkg_dict["cakupan_wilayah"] = areas
+    pkg_dict["kecamatan"] = kecamatan_of(areas)
+    try:
+        pkg_dict["tahun_akhir"] = int(validated["tahun_akhir"])
+    except (KeyError, TypeError, ValueError):
+        pkg_dict.pop("tahun_akhir", None)
+    next_update = validated.get("pemutakhiran_berikutnya")
+    if next_update:
+        pkg_dict["pemutakhiran_berikutnya"] = f"{next_update}T00:00:00Z"
+    else:
+        pkg_dict.pop("pemutakhiran_berikutnya", None)
+    platforms = [p.get("jenis") for p in _as_list(validated.get("platform")) if isinstance(p, dict)]
+    # Not "platform": ckanext-dcat flattens that repeating field itself and expects its original shape.
+    pkg_dict["platform_jenis"] = sorted({p for p in platforms if p})
+    live = validated.get("dalam_tangerang_live")
+    if live not in (None, ""):
+        pkg_dict["dalam_tangerang_live"] = "true" if str(live).lower() in ("true", "1", "ya") else "false"
+    else:
+        pkg_dict.pop("dalam_tangerang_live", None)
+    # The OPD's official name and abbreviation, so that "Dinas Kesehatan" and "Dinkes" find its datasets
+    # whatever the organization's URL name is.
+    org = validated.get("organization") or {}
+    extra_text = [t for t in (org.get("title"), org.get("singkatan")) if t]
+    if extra_text:
+        text = pkg_dict.get("text") or []
+        pkg_dict["text"] = [*(text if isinstance(text, list) else [text]), *extra_text]
+    return pkg_dict
