@@ -56,8 +56,8 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         # A search that asks for chosen fields (`fl`) also gets the two that tell whether to redact them.
         fl = search_params.get("fl")
-        if fl and fl not in ("id", "name", "id,name", "name,id"):
-            fields = fl.replace(",", " ").split()
+        fields = fl.replace(",", " ").split() if isinstance(fl, str) else list(fl or [])
+        if fields and not set(fields) <= {"id", "name"}:
             search_params["fl"] = " ".join(dict.fromkeys([*fields, "extras_klasifikasi", "owner_org"]))
         return search_params
 
