@@ -11,12 +11,14 @@ acknowledgements stay exactly upstream's.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from ckanext.harvest import queue as hq
+from ckanext.harvest.model import HarvestObject
 
 log = logging.getLogger(__name__)
 
@@ -64,5 +66,24 @@ def gather_consumer() -> None:
     _run(hq.get_gather_routing_key(), hq.gather_callback)
 
 
+def fetch_once(channel: Any, method: Any, header: Any, body: str) -> Any:
+    """ckanext-harvest's fetch callback, skipping a message whose object is already done.
+
+    ``harvester run`` resubmits WAITING objects it does not find in Redis; when it runs while a gather is still
+    publishing, an object is queued twice, and the second copy would re-import it or, once the job is finished,
+    mark a completed object ERROR. An object that is COMPLETE or ERROR has had its turn: the copy is dropped.
+    """
+    try:
+        object_id = json.loads(body)["harvest_object_id"]
+    except (ValueError, KeyError, TypeError):
+        return hq.fetch_callback(channel, method, header, body)
+    obj = HarvestObject.get(object_id)
+    if obj is not None and obj.state in ("COMPLETE", "ERROR"):
+        log.info("Harvest object %s is already %s: duplicate message dropped", object_id, obj.state)
+        channel.basic_ack(method.delivery_tag)
+        return False
+    return hq.fetch_callback(channel, method, header, body)
+
+
 def fetch_consumer() -> None:
-    _run(hq.get_fetch_routing_key(), hq.fetch_callback)
+    _run(hq.get_fetch_routing_key(), fetch_once)

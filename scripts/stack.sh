@@ -126,12 +126,26 @@ install_solr() {
   echo "$want" >"$target/.stamp"
 }
 
+install_node() { # the browser tests' packages (playwright-core, axe-core), pinned in package-lock.json
+  [ -f "$TANGERANG_ROOT/package-lock.json" ] || return 0
+  local want have
+  want=$(stamp_of "$TANGERANG_ROOT/package-lock.json")
+  have=$(cat "$TANGERANG_ROOT/node_modules/.tangerang-stamp" 2>/dev/null || true)
+  [ "$want" = "$have" ] && return 0
+  command -v npm >/dev/null || die "npm is missing: install Node.js 20 (apt-get install nodejs npm)."
+  say "installing the browser tests' npm packages (log: $LOG/npm.log)"
+  (cd "$TANGERANG_ROOT" && npm ci --no-audit --no-fund) >"$LOG/npm.log" 2>&1 \
+    || die "npm ci failed (see $LOG/npm.log): check access to the npm registry."
+  echo "$want" >"$TANGERANG_ROOT/node_modules/.tangerang-stamp"
+}
+
 cmd_install() {
   mkdir -p "$RUN" "$LOG"
   install_debs
   check_tools
   install_python
   install_solr
+  install_node
 }
 
 # ---------------------------------------------------------------------------------------------------------

@@ -211,3 +211,40 @@ class TestPages:
         listing = app.get("/dataset/")
         assert "kunjungan-puskesmas-tertutup" not in listing.body
         assert url_of("tertutup") not in listing.body
+
+
+def test_harvest_objects_are_only_for_the_owning_opd(app):
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+
+    sysadmin = factories.SysadminWithToken()
+    member = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": member["name"], "capacity": "member"}])
+    source = app.post(
+        "/api/3/action/harvest_source_create",
+        json={
+            "name": "sumber-tertutup",
+            "url": "http://127.0.0.1:9/ckan",
+            "source_type": "ckan",
+            "owner_org": org["id"],
+            "frequency": "MANUAL",
+        },
+        headers={"Authorization": sysadmin["token"]},
+    )
+    assert source.status_code == 200, source.body
+    source_id = source.json["result"]["id"]
+    job = app.post(
+        "/api/3/action/harvest_job_create",
+        json={"source_id": source_id},
+        headers={"Authorization": sysadmin["token"]},
+    )
+    assert job.status_code == 200, job.body
+    obj = HarvestObject(
+        guid="rekaman-1", job=HarvestJob.get(job.json["result"]["id"]), content='{"nik": "x"}'
+    )
+    obj.harvest_source_id = source_id
+    obj.save()
+    url = f"/api/3/action/harvest_object_show?id={obj.id}"
+    assert app.get(url).status_code == 403
+    assert (
+        app.get(url, headers={"Authorization": member["token"]}).json["result"]["content"] == '{"nik": "x"}'
+    )

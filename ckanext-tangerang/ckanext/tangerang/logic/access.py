@@ -126,3 +126,14 @@ def resource_is_withheld(context: Context, resource_id: str) -> bool:
     return (package.extras or {}).get("klasifikasi") == LIMITED and not may_download(
         context, package.owner_org
     )
+
+
+def may_read_harvest_object(context: Context, object_id: str | None) -> bool:
+    """Sysadmins, and members of the OPD that owns the object's harvest source."""
+    from ckanext.harvest.model import HarvestObject
+
+    obj = HarvestObject.get(object_id) if object_id else None
+    if obj is None:
+        return bool(context.get("ignore_auth")) or authz.is_sysadmin(_user_name(context) or "")
+    source = model.Package.get(obj.harvest_source_id)
+    return may_download(context, source.owner_org if source else None)

@@ -35,3 +35,16 @@ def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDic
 def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone who may see the resource's metadata may ask whether they may download it."""
     return authz.is_authorized("resource_show", context, {"id": data_dict.get("id")})
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def harvest_object_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest object holds an upstream record as it was fetched, tertutup or not: only sysadmins and
+    members of the OPD that owns its harvest source may read it (ckanext-harvest lets everybody)."""
+    if not access.may_read_harvest_object(context, data_dict.get("id") or data_dict.get("ref")):
+        return {
+            "success": False,
+            "msg": "Hanya untuk OPD pemilik sumber panen. / Only for the OPD that owns the harvest source.",
+        }
+    return next_auth(context, data_dict)

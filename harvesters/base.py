@@ -1,0 +1,815 @@
+"""Shared plumbing of the Tangerang harvesters, on ckanext-harvest's ``HarvesterBase``.
+
+A source type implements three small methods; everything else is here:
+
+- ``gather_records(run)`` → :class:`Listing`: the upstream records (id + metadata) and whether the listing is
+  complete. Network errors raise :class:`~.http.HarvestHttpError`.
+- ``fetch_payload(run, content)`` (optional): network work per record (a table's rows), run in the fetch stage.
+  Its result stays in the worker's memory until the import stage of the same message: raw upstream data is never
+  written to ``harvest_object.content``, which ckanext-harvest's ``harvest_object_show`` serves to anyone.
+- ``build_dataset(run, content, payload)`` → dataset dict (schema fields and ``resources``; a resource may carry
+  ``_upload`` bytes to store in the FileStore).
+
+What the base guarantees (the "Harvesting rules" of the brief):
+
+- GUID ``<source id>:<upstream id>``; the dataset's id never changes for a GUID, also across withdrawal.
+- Content hash (sha256 of the canonical JSON of the mapped dataset, uploads by their own sha256) kept in the
+  harvest object's extras: an unchanged record returns ``"unchanged"`` and writes nothing to the dataset.
+- Owner OPD from the source's organization; unique names; provenance fields on every dataset.
+- Deletion marking: GUIDs that disappear are withdrawn (``package_delete``, a soft delete) unless the listing is
+  incomplete, empty, has duplicate ids, or shrinks by more than max(5, 10 %) of the source's datasets; then a
+  gather error says deletions are held. A steward confirms a large shrink with ``"konfirmasi_penghapusan": N``.
+- Stewards' edits to protected fields survive: a field whose current value differs from what the last harvest
+  wrote is the steward's, and is kept.
+- Stages never raise: every failure is a readable object or gather error, the job finishes and the consumer
+  lives. Jobs that hang are closed by ckanext-harvest's ``ckan.harvest.timeout`` sweep in ``harvest_jobs_run``
+  (see docs); a second job on a busy source is refused by ``harvest_job_create``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import math
+import os
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from ckan import model
+from ckan import plugins as p
+from ckan.plugins import toolkit as tk
+from ckanext.harvest.harvesters.base import HarvesterBase
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+from . import pii
+from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
+
+log = logging.getLogger(__name__)
+
+ALLOWED_HOSTS_OPTION = "ckanext.tangerang.harvest.allowed_hosts"
+PROTECTED_FIELDS = (
+    "title",
+    "notes",
+    "tags",
+    "klasifikasi",
+    "sektor",
+    "frekuensi",
+    "cakupan_wilayah",
+    "tingkat_penyajian",
+    "satuan",
+    "ukuran",
+    "metodologi",
+    "license_id",
+    "produsen_data_nama",
+    "produsen_data_email",
+    "walidata_nama",
+    "walidata_email",
+)
+SECRET_KEYS = re.compile(r"(token|password|passwd|secret|api[_-]?key|authorization|dsn|credential)", re.I)
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+DATA_PRIBADI = {"tahan": "tahan", "hold": "tahan", "drop": "drop", "aggregate": "aggregate"}
+
+
+class ConfigError(ValueError):
+    """A source config that does not validate; the message lists every problem, in both languages."""
+
+
+def allowed_hosts() -> tuple[str, ...]:
+    return tuple(tk.aslist(tk.config.get(ALLOWED_HOSTS_OPTION) or ""))
+
+
+# --- records and runs ------------------------------------------------------------------------------------
+
+
+@dataclass
+class UpstreamRecord:
+    """One record of a listing: its upstream id and the metadata kept in ``harvest_object.content``."""
+
+    id: str
+    content: dict[str, Any]
+
+
+@dataclass
+class Listing:
+    records: list[UpstreamRecord]
+    complete: bool = True
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    """What a stage needs about its source: validated config, owner, names, and a bounded HTTP client."""
+
+    source_id: str
+    source_name: str
+    source_title: str
+    url: str
+    owner_org: str | None
+    config: dict[str, Any]
+    client: SafeClient
+
+    @property
+    def limits(self) -> Limits:
+        return self.client.limits
+
+
+# --- config validation -----------------------------------------------------------------------------------
+
+Check = Callable[[Any], str | None]
+
+
+def is_str(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else msg("harus teks", "must be text")
+
+
+def is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else msg("harus true/false", "must be true/false")
+
+
+def is_int(minimum: int = 0) -> Check:
+    def check(value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+            return None
+        return msg(f"harus bilangan bulat ≥ {minimum}", f"must be a whole number ≥ {minimum}")
+
+    return check
+
+
+def is_str_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return None
+    return msg("harus daftar teks", "must be a list of texts")
+
+
+def is_dict(value: Any) -> str | None:
+    return None if isinstance(value, dict) else msg("harus objek JSON", "must be a JSON object")
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str | None:
+        if value in choices:
+            return None
+        listed = ", ".join(choices)
+        return msg(f"harus salah satu dari: {listed}", f"must be one of: {listed}")
+
+    return check
+
+
+def check_limits(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return is_dict(value)
+    bad = [key for key in value if key not in Limits.CAPS]
+    if bad:
+        known = ", ".join(Limits.CAPS)
+        return msg(f"kunci tidak dikenal {bad}; yang dikenal: {known}", f"unknown keys {bad}; known: {known}")
+    for key, number in value.items():
+        if not isinstance(number, int | float) or isinstance(number, bool) or number < 0:
+            return msg(f"{key} harus angka ≥ 0", f"{key} must be a number ≥ 0")
+    return None
+
+
+def check_auth(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return is_dict(value)
+    unknown = set(value) - {"header", "token_env", "prefix"}
+    if unknown:
+        return msg(f"kunci tidak dikenal: {sorted(unknown)}", f"unknown keys: {sorted(unknown)}")
+    if not ENV_NAME.match(str(value.get("token_env", ""))):
+        return msg(
+            "token_env wajib: nama variabel lingkungan yang berisi token (mis. LAKSA_API_TOKEN)",
+            "token_env is required: the name of the environment variable holding the token (e.g. LAKSA_API_TOKEN)",
+        )
+    if "header" in value and is_str(value["header"]):
+        return msg("header harus teks", "header must be text")
+    return None
+
+
+def check_defaults(value: Any) -> str | None:
+    from .mapping import DATASET_FIELDS
+
+    if not isinstance(value, dict):
+        return is_dict(value)
+    unknown = sorted(set(value) - DATASET_FIELDS)
+    if unknown:
+        return msg(f"bukan field skema: {unknown}", f"not schema fields: {unknown}")
+    return None
+
+
+COMMON_CONFIG: dict[str, Check] = {
+    "aplikasi_sumber": is_str,
+    "data_pribadi": one_of(*DATA_PRIBADI),
+    "agregasi": is_str_list,
+    "defaults": check_defaults,
+    "protected_fields": is_str_list,
+    "limits": check_limits,
+    "auth": check_auth,
+    "headers": is_dict,
+    "konfirmasi_penghapusan": is_int(0),
+}
+
+
+def find_secrets(value: Any, path: str = "") -> list[str]:
+    """Keys that look like stored secrets (``token``, ``password``, ...) with a literal value."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            here = f"{path}.{key}" if path else str(key)
+            if SECRET_KEYS.search(str(key)) and not str(key).endswith("_env") and isinstance(item, str | int):
+                found.append(here)
+            found.extend(find_secrets(item, here))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(find_secrets(item, f"{path}.{index}"))
+    return found
+
+
+def parse_config(text: str | None, spec: dict[str, Check], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parse and check a source config against ``spec``; raise :class:`ConfigError` listing every problem."""
+    if not text or not text.strip():
+        config: Any = {}
+    else:
+        try:
+            config = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigError(
+                msg(
+                    f"Konfigurasi bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
+                    f"The configuration is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
+                )
+            ) from None
+    if not isinstance(config, dict):
+        raise ConfigError(
+            msg("Konfigurasi harus objek JSON {...}", "The configuration must be a JSON object {...}")
+        )
+    problems = []
+    for key in required:
+        if key not in config:
+            problems.append(msg(f"{key}: wajib diisi", f"{key}: required"))
+    for key, value in config.items():
+        check = spec.get(key)
+        if check is None:
+            problems.append(
+                msg(
+                    f"{key}: kunci tidak dikenal (yang dikenal: {', '.join(sorted(spec))})",
+                    f"{key}: unknown key (known: {', '.join(sorted(spec))})",
+                )
+            )
+            continue
+        problem = check(value)
+        if problem:
+            problems.append(f"{key}: {problem}")
+    for path in find_secrets(config):
+        problems.append(
+            msg(
+                f"{path}: rahasia tidak boleh disimpan di konfigurasi; simpan di variabel lingkungan dan sebut "
+                'namanya (mis. "auth": {"token_env": "LAKSA_API_TOKEN"})',
+                f"{path}: secrets must not be stored in the configuration; put them in an environment variable "
+                'and name it (e.g. "auth": {"token_env": "LAKSA_API_TOKEN"})',
+            )
+        )
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return config
+
+
+# --- hashing and comparison ------------------------------------------------------------------------------
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: ({"sha256": hashlib.sha256(v).hexdigest()} if k == "_upload" else _canonical(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def content_hash(dataset: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of a mapped dataset; uploaded files count by their own sha256."""
+    text = json.dumps(_canonical(dataset), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def comparable(field_name: str, value: Any) -> Any:
+    """A field's value in a form that compares equal across package_show and what we sent."""
+    if value in (None, "", [], {}):
+        return None
+    if field_name == "tags":
+        return sorted((t.get("name") if isinstance(t, dict) else str(t)) for t in value)
+    if isinstance(value, list):
+        return sorted(str(v) for v in value)
+    return str(value)
+
+
+def merge_protected(
+    mapped: dict[str, Any], current: dict[str, Any], written: dict[str, Any], fields: tuple[str, ...]
+) -> list[str]:
+    """Keep stewards' edits: for each protected field whose current value differs from what the harvester last
+    wrote, put the current value into ``mapped``. Returns the fields kept. Pure."""
+    kept = []
+    for name in fields:
+        if name not in written:
+            continue
+        now = comparable(name, current.get(name))
+        if now != comparable(name, written[name]):
+            kept.append(name)
+            if current.get(name) in (None, "", []):
+                mapped.pop(name, None)
+            elif name == "tags":
+                mapped["tags"] = [{"name": t["name"]} for t in current["tags"]]
+            else:
+                mapped[name] = current[name]
+    return kept
+
+
+def deletion_hold_reason(missing: int, active: int, listing: Listing, confirmed: int = 0) -> str | None:
+    """Why deletions must wait for a steward, or ``None`` when ``missing`` datasets may be withdrawn."""
+    if not listing.complete:
+        detail = "; ".join(listing.problems) or "-"
+        return msg(
+            f"Daftar dari sumber tidak lengkap ({detail}); {missing} penghapusan ditahan",
+            f"The source's listing is incomplete ({detail}); {missing} deletions held",
+        )
+    threshold = max(5, math.ceil(0.10 * active))
+    if missing > threshold and missing > confirmed:
+        return msg(
+            f"{missing} dari {active} dataset hilang dari daftar sumber, melebihi ambang {threshold} "
+            "(maks. 5 atau 10 %); penghapusan ditahan sampai walidata memastikan "
+            f'("konfirmasi_penghapusan": {missing} pada konfigurasi sumber)',
+            f"{missing} of {active} datasets disappeared from the source's listing, beyond the threshold of "
+            f"{threshold} (max of 5 or 10 %); deletions held until a steward confirms "
+            f'("konfirmasi_penghapusan": {missing} in the source config)',
+        )
+    return None
+
+
+def validation_message(error: tk.ValidationError) -> str:
+    """A ValidationError as one readable line: ``field: message; ...``."""
+    parts = []
+    for key, value in (error.error_dict or {}).items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for index, sub in enumerate(value):
+                for sub_key, sub_msgs in (sub or {}).items():
+                    parts.append(f"{key}[{index}].{sub_key}: {' '.join(map(str, sub_msgs))}")
+        elif isinstance(value, list):
+            parts.append(f"{key}: {' '.join(map(str, value))}")
+        else:
+            parts.append(f"{key}: {value}")
+    return "; ".join(parts) or str(error)
+
+
+# --- the base harvester ----------------------------------------------------------------------------------
+
+
+class TangerangHarvesterBase(HarvesterBase):
+    """Base of ``tangerang_*_harvester`` plugins. Subclasses set ``NAME``/``TITLE``/``DESCRIPTION`` and
+    ``CONFIG`` (extra keys of their config) and implement ``gather_records`` and ``build_dataset``."""
+
+    NAME: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    DESCRIPTION: ClassVar[str] = ""
+    CONFIG: ClassVar[dict[str, Check]] = {}
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
+
+    p.implements(p.IActions, inherit=True)
+
+    _payloads: dict[str, Any]
+
+    # -- IActions: the source URL is checked when a source of this type is saved ----------------------------
+
+    def get_actions(self) -> dict[str, Any]:
+        """ckanext-harvest hands ``validate_config`` the config only, so the URL check wraps the actions."""
+        source_type = self.NAME
+
+        def check(data_dict: dict[str, Any]) -> None:
+            kind = data_dict.get("source_type")
+            if not kind and data_dict.get("id"):
+                from ckanext.harvest.model import HarvestSource
+
+                existing = HarvestSource.get(data_dict["id"])
+                kind = existing.type if existing else None
+            if kind != source_type or not data_dict.get("url"):
+                return
+            try:
+                check_url(str(data_dict["url"]).strip(), allowed_hosts())
+            except UrlNotAllowed as error:
+                raise tk.ValidationError({"url": [str(error)]}) from None
+
+        @tk.chained_action
+        def harvest_source_create(up_func: Any, context: Any, data_dict: Any) -> Any:
+            check(data_dict)
+            return up_func(context, data_dict)
+
+        @tk.chained_action
+        def harvest_source_update(up_func: Any, context: Any, data_dict: Any) -> Any:
+            check(data_dict)
+            return up_func(context, data_dict)
+
+        # CKAN exempts extensions' actions from the auth audit but does not carry that over to chained wrappers;
+        # ckanext-harvest's actions check access through package_create/package_update.
+        for wrapper in (harvest_source_create, harvest_source_update):
+            wrapper.auth_audit_exempt = True  # type: ignore[attr-defined]
+        return {
+            "harvest_source_create": harvest_source_create,
+            "harvest_source_update": harvest_source_update,
+        }
+
+    # -- IHarvester ---------------------------------------------------------------------------------------
+
+    def info(self) -> dict[str, str]:
+        return {"name": self.NAME, "title": self.TITLE, "description": self.DESCRIPTION}
+
+    def validate_config(self, config: str | None) -> str | None:
+        """Check the config when the source is saved; ckanext-harvest shows the message on the form."""
+        parsed = parse_config(config, {**COMMON_CONFIG, **self.CONFIG}, self.REQUIRED)
+        problems = self.check_config(parsed)
+        for url in self.config_urls(parsed):
+            try:
+                check_url(url, allowed_hosts())
+            except UrlNotAllowed as error:
+                problems.append(f"{url}: {error}")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return config
+
+    def check_config(self, config: dict[str, Any]) -> list[str]:
+        """Cross-field checks of a parsed config; return messages."""
+        return []
+
+    def config_urls(self, config: dict[str, Any]) -> list[str]:
+        """Absolute URLs named in the config, checked against the allow-list when it is saved."""
+        return []
+
+    def gather_stage(self, harvest_job: Any) -> list[str]:
+        try:
+            return self._gather(harvest_job)
+        except Exception as error:  # the gather consumer must survive anything
+            log.exception("Gather of job %s failed", harvest_job.id)
+            model.Session.rollback()
+            self._save_gather_error(
+                msg(
+                    f"Pengumpulan gagal karena kesalahan internal ({type(error).__name__}: {error}); tidak ada yang dihapus",
+                    f"Gathering failed with an internal error ({type(error).__name__}: {error}); nothing was deleted",
+                ),
+                harvest_job,
+            )
+            return []
+
+    def fetch_stage(self, harvest_object: Any) -> bool:
+        self._payloads = {}
+        if self._status(harvest_object) == "delete":
+            return True
+        try:
+            run = self._run(harvest_object.source)
+            content = json.loads(harvest_object.content or "{}")
+            self._payloads[harvest_object.id] = self.fetch_payload(run, content)
+            return True
+        except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
+            self._save_object_error(str(error), harvest_object, "Fetch")
+        except Exception as error:
+            log.exception("Fetch of object %s failed", harvest_object.id)
+            model.Session.rollback()
+            self._save_object_error(
+                msg(
+                    f"Kesalahan internal: {type(error).__name__}: {error}",
+                    f"Internal error: {type(error).__name__}: {error}",
+                ),
+                harvest_object,
+                "Fetch",
+            )
+        return False
+
+    def import_stage(self, harvest_object: Any) -> bool | str:
+        try:
+            if self._status(harvest_object) == "delete":
+                return self._withdraw(harvest_object)
+            return self._import(harvest_object)
+        except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
+            model.Session.rollback()
+            self._save_object_error(str(error), harvest_object, "Import")
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            self._save_object_error(
+                msg("Dataset tidak sah", "Invalid dataset") + f": {validation_message(error)}",
+                harvest_object,
+                "Import",
+            )
+        except Exception as error:
+            log.exception("Import of object %s failed", harvest_object.id)
+            model.Session.rollback()
+            self._save_object_error(
+                msg(
+                    f"Kesalahan internal: {type(error).__name__}: {error}",
+                    f"Internal error: {type(error).__name__}: {error}",
+                ),
+                harvest_object,
+                "Import",
+            )
+        return False
+
+    # -- what source types implement ----------------------------------------------------------------------
+
+    def gather_records(self, run: Run) -> Listing:
+        raise NotImplementedError
+
+    def fetch_payload(self, run: Run, content: dict[str, Any]) -> Any:
+        return None
+
+    def build_dataset(self, run: Run, content: dict[str, Any], payload: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+
+    def _run(self, source: Any) -> Run:
+        config = parse_config(source.config, {**COMMON_CONFIG, **self.CONFIG}, self.REQUIRED)
+        package = model.Package.get(source.id)
+        headers = {str(k): str(v) for k, v in (config.get("headers") or {}).items()}
+        auth = config.get("auth")
+        if auth:
+            token = os.environ.get(auth["token_env"])
+            if not token:
+                raise ConfigError(
+                    msg(
+                        f"Variabel lingkungan {auth['token_env']} (token sumber) tidak diset pada worker panen",
+                        f"The environment variable {auth['token_env']} (the source's token) is not set on the harvest worker",
+                    )
+                )
+            headers[auth.get("header", "Authorization")] = auth.get("prefix", "") + token
+        client = SafeClient(
+            limits=Limits().with_overrides(config.get("limits")),
+            allowed_hosts=allowed_hosts(),
+            headers=headers,
+        )
+        return Run(
+            source_id=source.id,
+            source_name=package.name if package else source.id,
+            source_title=source.title or (package.title if package else ""),
+            url=source.url,
+            owner_org=package.owner_org if package else None,
+            config=config,
+            client=client,
+        )
+
+    @staticmethod
+    def _status(harvest_object: Any) -> str | None:
+        for extra in harvest_object.extras:
+            if extra.key == "status":
+                return extra.value
+        return None
+
+    @staticmethod
+    def _extra(harvest_object: Any, key: str) -> str | None:
+        for extra in harvest_object.extras:
+            if extra.key == key:
+                return extra.value
+        return None
+
+    def _context(self) -> dict[str, Any]:
+        return {"model": model, "session": model.Session, "user": self._get_user_name(), "ignore_auth": True}
+
+    def _gather(self, job: Any) -> list[str]:
+        source = job.source
+        try:
+            run = self._run(source)
+        except ConfigError as error:
+            self._save_gather_error(
+                msg("Konfigurasi sumber tidak sah", "Invalid source config") + f": {error}", job
+            )
+            return []
+        if not run.owner_org:
+            self._save_gather_error(
+                msg(
+                    "Sumber panen tanpa OPD pemilik; tetapkan organisasinya",
+                    "The harvest source has no owning OPD; set its organization",
+                ),
+                job,
+            )
+            return []
+        try:
+            listing = self.gather_records(run)
+        except (HarvestHttpError, ValueError) as error:
+            self._save_gather_error(
+                msg(
+                    "Daftar sumber tidak dapat diambil; tidak ada yang dihapus",
+                    "The source's listing could not be read; nothing was deleted",
+                )
+                + f": {error}",
+                job,
+            )
+            return []
+        finally:
+            run.client.close()
+
+        records: dict[str, UpstreamRecord] = {}
+        duplicates: list[str] = []
+        for record in listing.records:
+            if record.id in records:
+                duplicates.append(record.id)
+            else:
+                records[record.id] = record
+        if duplicates:
+            listing.complete = False
+            shown = ", ".join(sorted(set(duplicates))[:10])
+            problem = msg(f"ID ganda dalam daftar: {shown}", f"duplicate ids in the listing: {shown}")
+            listing.problems.append(problem)
+            self._save_gather_error(problem, job)
+        if not records:
+            self._save_gather_error(
+                msg(
+                    "Sumber menjawab dengan daftar kosong; dianggap mencurigakan, tidak ada yang dihapus",
+                    "The source answered with an empty listing; treated as suspicious, nothing was deleted",
+                ),
+                job,
+            )
+            return []
+
+        prefix = f"{source.id}:"
+        objects = [
+            HarvestObject(
+                guid=prefix + record_id,
+                job=job,
+                source=source,
+                content=json.dumps(record.content, ensure_ascii=False, sort_keys=True),
+                extras=[HarvestObjectExtra(key="id_hulu", value=record_id)],
+            )
+            for record_id, record in records.items()
+        ]
+        model.Session.add_all(objects)
+
+        active = self._active_guids(source.id)
+        missing = sorted(set(active) - {prefix + record_id for record_id in records})
+        if missing:
+            reason = deletion_hold_reason(
+                len(missing), len(active), listing, int(run.config.get("konfirmasi_penghapusan", 0))
+            )
+            if reason:
+                self._save_gather_error(reason, job)
+            else:
+                for guid in missing:
+                    objects.append(
+                        HarvestObject(
+                            guid=guid,
+                            job=job,
+                            source=source,
+                            package_id=active[guid],
+                            extras=[HarvestObjectExtra(key="status", value="delete")],
+                        )
+                    )
+                    model.Session.add(objects[-1])
+        elif not listing.complete:
+            self._save_gather_error(
+                msg("Daftar sumber tidak lengkap", "The source's listing is incomplete")
+                + ": "
+                + "; ".join(listing.problems),
+                job,
+            )
+        model.Session.commit()
+        return [obj.id for obj in objects]
+
+    @staticmethod
+    def _active_guids(source_id: str) -> dict[str, str]:
+        """GUID → dataset id of the source's current objects whose dataset is active (not withdrawn)."""
+        rows = (
+            model.Session.query(HarvestObject.guid, HarvestObject.package_id)
+            .join(model.Package, model.Package.id == HarvestObject.package_id)
+            .filter(HarvestObject.current.is_(True))
+            .filter(HarvestObject.harvest_source_id == source_id)
+            .filter(model.Package.state == "active")
+        )
+        return dict(rows.all())
+
+    @staticmethod
+    def _previous(harvest_object: Any) -> Any:
+        return (
+            model.Session.query(HarvestObject)
+            .filter(HarvestObject.guid == harvest_object.guid)
+            .filter(HarvestObject.harvest_source_id == harvest_object.harvest_source_id)
+            .filter(HarvestObject.current.is_(True))
+            .filter(HarvestObject.id != harvest_object.id)
+            .order_by(HarvestObject.import_finished.desc().nulls_last())
+            .first()
+        )
+
+    def _withdraw(self, harvest_object: Any) -> bool:
+        package = model.Package.get(harvest_object.package_id) if harvest_object.package_id else None
+        if package is not None and package.state == "active":
+            tk.get_action("package_delete")(self._context(), {"id": package.id})
+            log.info("Withdrew dataset %s (guid %s)", package.name, harvest_object.guid)
+        harvest_object.current = False
+        harvest_object.save()
+        return True
+
+    def _import(self, harvest_object: Any) -> bool | str:
+        source = harvest_object.source
+        run = self._run(source)
+        content = json.loads(harvest_object.content or "{}")
+        payload = getattr(self, "_payloads", {}).pop(harvest_object.id, None)
+        if payload is None:
+            payload = self.fetch_payload(run, content)
+        dataset = self.build_dataset(run, content, payload)
+        upstream_id = self._extra(harvest_object, "id_hulu") or harvest_object.guid.split(":", 1)[-1]
+        dataset["harvest_sumber"] = run.source_name
+        dataset["harvest_id_hulu"] = upstream_id
+        if run.config.get("aplikasi_sumber"):
+            dataset["aplikasi_sumber"] = run.config["aplikasi_sumber"]
+        dataset["owner_org"] = run.owner_org
+        digest = content_hash(dataset)
+
+        previous = self._previous(harvest_object)
+        package = (
+            model.Package.get(previous.package_id) if previous is not None and previous.package_id else None
+        )
+        if (
+            package is not None
+            and package.state == "active"
+            and self._extra(previous, "content_hash") == digest
+        ):
+            harvest_object.package_id = package.id
+            return "unchanged"
+
+        protected = tuple(run.config.get("protected_fields") or PROTECTED_FIELDS)
+        written = {name: dataset.get(name) for name in protected}
+        dataset["harvest_waktu"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        context = self._context()
+        uploads = [r for r in dataset.get("resources", []) if "_upload" in r]
+
+        if package is not None:
+            current = tk.get_action("package_show")(dict(context), {"id": package.id})
+            last_written = json.loads(self._extra(previous, "ditulis") or "{}")
+            kept = merge_protected(dataset, current, last_written, protected)
+            if kept:
+                log.info("Kept stewards' edits of %s on %s", kept, package.name)
+            dataset["id"] = package.id
+            dataset["name"] = package.name
+            dataset["state"] = "active"
+            self._reuse_resource_ids(dataset, current)
+            self._attach_uploads(dataset)
+            tk.get_action("package_update")(dict(context), dataset)
+        else:
+            dataset["id"] = str(uuid.uuid4())
+            ideal = dataset.get("name") or self._gen_new_name(dataset.get("title") or upstream_id)
+            dataset["name"] = self._ensure_name_is_unique(ideal)
+            harvest_object.package_id = dataset["id"]
+            harvest_object.add()
+            # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is
+            # indexed with its harvest object.
+            model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+            model.Session.flush()
+            if uploads:
+                files = dataset.pop("resources")
+                dataset["resources"] = [r for r in files if "_upload" not in r]
+                tk.get_action("package_create")(dict(context), dataset)
+                dataset["resources"] = files
+                self._attach_uploads(dataset)
+                tk.get_action("package_update")(dict(context), dataset)
+            else:
+                tk.get_action("package_create")(dict(context), dataset)
+
+        model.Session.query(HarvestObject).filter(HarvestObject.guid == harvest_object.guid).filter(
+            HarvestObject.id != harvest_object.id
+        ).update({"current": False}, synchronize_session=False)
+        harvest_object.package_id = dataset["id"]
+        harvest_object.current = True
+        harvest_object.extras.append(HarvestObjectExtra(key="content_hash", value=digest))
+        harvest_object.extras.append(
+            HarvestObjectExtra(key="ditulis", value=json.dumps(written, ensure_ascii=False, default=str))
+        )
+        harvest_object.save()
+        return True
+
+    @staticmethod
+    def _reuse_resource_ids(dataset: dict[str, Any], current: dict[str, Any]) -> None:
+        """Keep resource ids (and so their URLs) stable: match by name, then by position."""
+        existing = current.get("resources") or []
+        by_name = {r.get("name"): r["id"] for r in existing if r.get("name")}
+        for index, resource in enumerate(dataset.get("resources", [])):
+            rid = by_name.get(resource.get("name"))
+            if rid is None and index < len(existing):
+                rid = existing[index]["id"]
+            if rid and rid not in {r.get("id") for r in dataset["resources"]}:
+                resource["id"] = rid
+
+    @staticmethod
+    def _attach_uploads(dataset: dict[str, Any]) -> None:
+        from werkzeug.datastructures import FileStorage
+
+        for resource in dataset.get("resources", []):
+            upload = resource.pop("_upload", None)
+            if upload is None:
+                continue
+            filename = resource.pop("_filename", "data.csv")
+            resource["upload"] = FileStorage(
+                stream=io.BytesIO(upload),
+                filename=filename,
+                content_type=resource.get("mimetype") or "text/csv",
+            )
+            resource["url"] = filename

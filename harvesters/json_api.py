@@ -1,0 +1,371 @@
+"""``tangerang_json_api`` harvester: paginated REST/JSON endpoints of the city's applications.
+
+Two modes. In ``datasets`` mode every record of the listing is one dataset (its metadata mapped field by field);
+in ``table`` mode all records of the endpoint together are one table, published as a CSV resource of one dataset
+(through the same guard, neutralising and data dictionary as the tabular harvester).
+
+Source config (JSON)::
+
+    {
+      "mode": "datasets" | "table",                 # default "datasets"
+      "params": {"tahun": 2025},                     # query parameters of the first request
+      "records_path": "data",                        # where the list is in a page (default: data/results/items,
+                                                     # or the page itself when it is a list)
+      "pagination": {"type": "next_link" | "page" | "offset" | "cursor" | "none",   # default next_link
+                     "next_path": "next", "page_param": "page", "size_param": "per_page", "size": 100,
+                     "offset_param": "offset", "cursor_param": "cursor", "cursor_path": "next_cursor",
+                     "total_path": "total"},         # a total the records must reach, else the listing is incomplete
+      "auth": {"header": "Authorization", "prefix": "Bearer ", "token_env": "LAKSA_API_TOKEN"},
+      "aplikasi_sumber": "laksa", "defaults": {...}, "limits": {...}, "konfirmasi_penghapusan": 0,
+      # datasets mode
+      "id_field": "id",                              # the upstream id (path)
+      "fields": {"title": "judul", "notes": "deskripsi", "tags": "kata_kunci", ...},    # schema field → path
+      "values": {"tingkat_penyajian": {"fasilitas": null}},                           # per-field value maps
+      "resources_path": "distribusi", "resource_fields": {"url": "url", "name": "judul", "format": "format"},
+      # table mode
+      "table": {"id": "pengaduan-2025", "dataset": {"title": "...", ...}, "kolom": {...}},
+      "data_pribadi": "tahan" | "drop" | "aggregate", "agregasi": [...]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .base import (
+    Check,
+    Listing,
+    Run,
+    TangerangHarvesterBase,
+    UpstreamRecord,
+    check_defaults,
+    is_dict,
+    is_str,
+    one_of,
+)
+from .http import HarvestHttpError, SafeClient, msg
+from .mapping import DATASET_FIELDS, get_path, map_record
+from .tabular import PreparedTable, prepare_table, tabular_dataset
+
+PAGINATION_KEYS = {
+    "type",
+    "next_path",
+    "page_param",
+    "size_param",
+    "size",
+    "offset_param",
+    "cursor_param",
+    "cursor_path",
+    "total_path",
+}
+PAGINATION_TYPES = ("next_link", "page", "offset", "cursor", "none")
+
+
+def check_pagination(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return is_dict(value)
+    unknown = set(value) - PAGINATION_KEYS
+    if unknown:
+        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
+    if value.get("type", "next_link") not in PAGINATION_TYPES:
+        return one_of(*PAGINATION_TYPES)(value.get("type"))
+    size = value.get("size", 100)
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
+        return msg("size harus bilangan bulat 1-1000", "size must be a whole number 1-1000")
+    return None
+
+
+def check_fields(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+        return msg("harus objek {field skema: jalur}", "must be an object {schema field: path}")
+    unknown = sorted(set(value) - DATASET_FIELDS)
+    if unknown:
+        return msg(f"bukan field skema: {unknown}", f"not schema fields: {unknown}")
+    return None
+
+
+def check_values(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        return msg(
+            "harus objek {field: {nilai hulu: nilai kita}}", "must be an object {field: {upstream: ours}}"
+        )
+    return None
+
+
+def check_table(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return is_dict(value)
+    unknown = set(value) - {"id", "dataset", "kolom"}
+    if unknown:
+        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
+    if not isinstance(value.get("id"), str) or not value["id"].strip():
+        return msg("id wajib (teks)", "id is required (text)")
+    if "dataset" in value:
+        return check_defaults(value["dataset"])
+    return None
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+
+
+def page_records(page: Any, records_path: str | None) -> list[Any]:
+    """The records of one page; a ValueError when there is no list where the config says."""
+    if records_path:
+        found = get_path(page, records_path)
+    elif isinstance(page, list):
+        found = page
+    else:
+        found = next(
+            (page[k] for k in ("data", "results", "items") if isinstance(page, Mapping) and k in page), None
+        )
+    if not isinstance(found, list):
+        where = records_path or "data/results/items"
+        raise ValueError(
+            msg(f"Halaman tanpa daftar rekaman di '{where}'", f"The page has no list of records at '{where}'")
+        )
+    return found
+
+
+def walk_pages(client: SafeClient, url: str, config: dict[str, Any]) -> Listing:
+    """Every record of a paginated endpoint. A failure on the first page raises; a later failure, a short count
+    against the declared total, or a cap ends the walk with ``complete=False`` and the reason."""
+    pagination = {"type": "next_link", **(config.get("pagination") or {})}
+    kind = pagination["type"]
+    size = int(pagination.get("size", 100))
+    params: dict[str, Any] = {str(k): v for k, v in (config.get("params") or {}).items()}
+    if kind == "page":
+        params[pagination.get("page_param", "page")] = 1
+        params[pagination.get("size_param", "per_page")] = size
+    elif kind == "offset":
+        params[pagination.get("offset_param", "offset")] = 0
+        params[pagination.get("size_param", "limit")] = size
+    elif kind == "cursor" and pagination.get("size_param"):
+        params[pagination["size_param"]] = size
+    records: list[Any] = []
+    listing = Listing(records=[])
+    total: int | None = None
+    next_url: str | None = url
+    seen: set[str] = set()
+    pages = 0
+    while next_url is not None:
+        if pages >= client.limits.max_pages:
+            listing.complete = False
+            listing.problems.append(
+                msg(
+                    f"batas {client.limits.max_pages} halaman tercapai",
+                    f"the limit of {client.limits.max_pages} pages was reached",
+                )
+            )
+            break
+        marker = next_url + json.dumps(params, sort_keys=True, default=str)
+        if marker in seen:
+            listing.complete = False
+            listing.problems.append(
+                msg(f"paginasi berulang di {next_url}", f"pagination loops at {next_url}")
+            )
+            break
+        seen.add(marker)
+        try:
+            page = client.get_json(next_url, params)
+            items = page_records(page, config.get("records_path"))
+        except (HarvestHttpError, ValueError) as error:
+            if pages == 0:
+                raise
+            listing.complete = False
+            listing.problems.append(
+                msg(f"halaman {pages + 1} gagal", f"page {pages + 1} failed") + f": {error}"
+            )
+            break
+        pages += 1
+        records.extend(items)
+        if pagination.get("total_path") and total is None:
+            declared = get_path(page, pagination["total_path"])
+            total = (
+                int(declared) if isinstance(declared, int | float | str) and str(declared).isdigit() else None
+            )
+        if len(records) > client.limits.max_records:
+            listing.complete = False
+            listing.problems.append(
+                msg(
+                    f"batas {client.limits.max_records:,} rekaman terlampaui",
+                    f"the limit of {client.limits.max_records:,} records was exceeded",
+                )
+            )
+            records = records[: client.limits.max_records]
+            break
+        next_url, params = _next_request(
+            kind, pagination, page, items, params, next_url, size, total, len(records)
+        )
+    if total is not None and len(records) < total and listing.complete:
+        listing.complete = False
+        listing.problems.append(
+            msg(
+                f"sumber menyatakan {total} rekaman tetapi hanya {len(records)} diterima",
+                f"the source declares {total} records but only {len(records)} arrived",
+            )
+        )
+    listing.records = records  # type: ignore[assignment]  # raw records; callers wrap them
+    return listing
+
+
+def _next_request(
+    kind: str,
+    pagination: dict[str, Any],
+    page: Any,
+    items: list[Any],
+    params: dict[str, Any],
+    url: str,
+    size: int,
+    total: int | None,
+    received: int,
+) -> tuple[str | None, dict[str, Any]]:
+    if kind == "none" or not items:
+        return None, params
+    if kind == "next_link":
+        link = get_path(page, pagination.get("next_path", "next"))
+        return (str(link), {}) if link else (None, params)
+    if total is not None and received >= total:
+        return None, params
+    if kind == "page":
+        if len(items) < size:
+            return None, params
+        key = pagination.get("page_param", "page")
+        return url, {**params, key: int(params.get(key, 1)) + 1}
+    if kind == "offset":
+        if len(items) < size:
+            return None, params
+        key = pagination.get("offset_param", "offset")
+        return url, {**params, key: int(params.get(key, 0)) + len(items)}
+    cursor = get_path(page, pagination.get("cursor_path", "next_cursor"))
+    if not cursor:
+        return None, params
+    return url, {**params, pagination.get("cursor_param", "cursor"): cursor}
+
+
+# --- table mode ------------------------------------------------------------------------------------------
+
+
+def records_to_table(records: list[Any]) -> tuple[list[str], list[list[str]]]:
+    """JSON records → (columns in first-seen order, rows of strings); nested values as JSON text."""
+    columns: dict[str, None] = {}
+    for record in records:
+        if not isinstance(record, Mapping):
+            raise ValueError(msg("Rekaman bukan objek JSON", "A record is not a JSON object"))
+        for key in record:
+            columns.setdefault(str(key), None)
+    names = list(columns)
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return str(value)
+
+    return names, [[text(record.get(name)) for name in names] for record in records]
+
+
+# --- datasets mode ---------------------------------------------------------------------------------------
+
+
+def record_dataset(record: Mapping[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """One upstream record → one dataset dict (schema fields and link resources); pure."""
+    return map_record(
+        record,
+        config.get("fields") or {},
+        values=config.get("values"),
+        defaults=config.get("defaults"),
+        resources_path=config.get("resources_path"),
+        resource_fields=config.get("resource_fields"),
+    )
+
+
+class JsonApiHarvester(TangerangHarvesterBase):
+    NAME = "tangerang_json_api"
+    TITLE = "Tangerang: API JSON (JSON API)"
+    DESCRIPTION = (
+        "API REST/JSON berhalaman dari aplikasi kota: tiap rekaman menjadi dataset, atau semua rekaman menjadi "
+        "satu tabel. / Paginated REST/JSON APIs of the city's applications: each record a dataset, or all records "
+        "one table."
+    )
+    CONFIG: dict[str, Check] = {
+        "mode": one_of("datasets", "table"),
+        "params": is_dict,
+        "records_path": is_str,
+        "pagination": check_pagination,
+        "id_field": is_str,
+        "fields": check_fields,
+        "values": check_values,
+        "resources_path": is_str,
+        "resource_fields": is_dict,
+        "table": check_table,
+    }
+
+    def check_config(self, config: dict[str, Any]) -> list[str]:
+        if config.get("mode", "datasets") == "table":
+            if "table" not in config:
+                return [
+                    msg('mode table memerlukan "table": {"id": ...}', 'mode table needs "table": {"id": ...}')
+                ]
+            return []
+        if "title" not in (config.get("fields") or {}):
+            return [
+                msg(
+                    'mode datasets memerlukan "fields" dengan paling sedikit "title" (mis. {"title": "judul"})',
+                    'mode datasets needs "fields" with at least "title" (e.g. {"title": "judul"})',
+                )
+            ]
+        return []
+
+    def gather_records(self, run: Run) -> Listing:
+        config = run.config
+        if config.get("mode", "datasets") == "table":
+            table = config["table"]
+            return Listing([UpstreamRecord(id=table["id"], content={"table": table})])
+        listing = walk_pages(run.client, run.url, config)
+        id_field = config.get("id_field", "id")
+        records = []
+        for position, record in enumerate(listing.records, 1):
+            upstream_id = get_path(record, id_field) if isinstance(record, Mapping) else None
+            if upstream_id in (None, ""):
+                listing.complete = False
+                listing.problems.append(
+                    msg(f"rekaman ke-{position} tanpa '{id_field}'", f"record {position} has no '{id_field}'")
+                )
+                continue
+            records.append(UpstreamRecord(id=str(upstream_id), content=record))
+        listing.records = records
+        return listing
+
+    def fetch_payload(self, run: Run, content: dict[str, Any]) -> PreparedTable | None:
+        if "table" not in content:
+            return None
+        listing = walk_pages(run.client, run.url, run.config)
+        if not listing.complete:
+            raise HarvestHttpError(
+                msg(
+                    "Data tidak lengkap, dataset tidak diubah",
+                    "The data is incomplete, the dataset is left as it was",
+                )
+                + ": "
+                + "; ".join(listing.problems)
+            )
+        columns, rows = records_to_table(listing.records)
+        return prepare_table(
+            columns,
+            rows,
+            policy=run.config.get("data_pribadi", "tahan"),
+            by=run.config.get("agregasi"),
+            described=content["table"].get("kolom"),
+        )
+
+    def build_dataset(
+        self, run: Run, content: dict[str, Any], payload: PreparedTable | None
+    ) -> dict[str, Any]:
+        if payload is not None:
+            return tabular_dataset(run.config, content["table"], payload, None, "json")
+        return record_dataset(content, run.config)

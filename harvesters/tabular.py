@@ -1,0 +1,409 @@
+"""``tangerang_tabular`` harvester: CSV and XLSX files → one dataset per table, with a clean CSV in the FileStore.
+
+Source config (JSON; every key optional except where noted)::
+
+    {
+      "aplikasi_sumber": "sobatdukcapil",          # the aplikasi record that produces the data
+      "defaults": {"klasifikasi": "terbuka", "sektor": "1.02", "frekuensi": "tahunan", "cakupan_wilayah": ["36.71"]},
+      "tables": [                                   # absent: the source URL itself is the one table
+        {"id": "penduduk-2025",                     # required: the upstream id of the table (GUID part)
+         "url": "export/penduduk-2025.csv",         # required; relative to the source URL
+         "format": "csv" | "xlsx",                  # else from the file name or Content-Type
+         "sheet": "harga",                          # XLSX: sheet name or 0-based index (default the first)
+         "delimiter": ";", "encoding": "cp1252",    # CSV: else sniffed / detected
+         "dataset": {"title": "...", "notes": "...", ...},       # schema fields of this table's dataset
+         "kolom": {"jumlah_penduduk": {"deskripsi": "...", "satuan": "jiwa"}}}
+      ],
+      "data_pribadi": "tahan" | "drop" | "aggregate",   # personal data: hold (default), drop or aggregate
+      "agregasi": ["kecamatan_kode", "kategori"],        # grouping columns for "aggregate"
+      "limits": {"max_bytes": 10485760, "max_records": 200000, "read_timeout": 30, ...}
+    }
+
+Every table is read as text (no type guessing that loses leading zeros), screened for personal data before
+anything is kept, cells that a spreadsheet would run as formulas are neutralised, and it is published as UTF-8
+CSV with a data dictionary (``kamus_data``) and its row count (``jumlah_baris``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from . import pii
+from .base import Check, Listing, Run, TangerangHarvesterBase, UpstreamRecord, check_defaults, is_dict
+from .http import HarvestHttpError, msg
+from .mapping import map_record, slug
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+# --- pure table functions --------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, declared: str | None = None, forced: str | None = None) -> tuple[str, str]:
+    """Bytes → text: the configured encoding, else UTF-8, else the declared charset, else Windows-1252, else
+    charset-normalizer's guess."""
+    if forced:
+        return data.decode(forced), forced
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if declared and declared.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # Legacy exports of Indonesian offices are Windows-1252 far more often than anything else, and on short
+    # files charset-normalizer cannot tell it from its central-European cousins; it decides the rest (UTF-16,
+    # bytes cp1252 leaves undefined).
+    if b"\x00" not in data[:4096]:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 1024 * 1024]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise ValueError(
+        msg("Pengodean teks berkas tidak dikenali", "The file's text encoding could not be detected")
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(",;\t|", key=first.count)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat() if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return "" if text in ("NaT", "nan") else text
+
+
+def read_csv(
+    data: bytes, declared: str | None = None, delimiter: str | None = None, encoding: str | None = None
+):
+    """CSV bytes → (columns, rows of strings). Raises ValueError with a readable message."""
+    import pandas as pd
+
+    text, _used = decode_text(data, declared, encoding)
+    sep = delimiter or sniff_delimiter(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, engine="python")
+    except (pd.errors.ParserError, csv.Error, ValueError) as error:
+        raise ValueError(
+            msg(f"CSV tidak dapat dibaca: {error}", f"The CSV could not be read: {error}")
+        ) from None
+    width = len(frame.columns)
+    for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=sep), 1):
+        if record and len(record) != width:
+            raise ValueError(
+                msg(
+                    f"CSV baris {number}: {len(record)} kolom, tajuk {width} (berkas terpotong atau rusak?)",
+                    f"CSV line {number}: {len(record)} fields, header {width} (file truncated or corrupt?)",
+                )
+            )
+    return [str(c) for c in frame.columns], frame.values.tolist()
+
+
+def read_xlsx(data: bytes, sheet: str | int | None = None):
+    """XLSX bytes → (columns, rows of strings) of one sheet (cached values: formulas are never evaluated)."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0 if sheet is None else sheet, dtype=object)
+    except (ValueError, KeyError, OSError) as error:
+        raise ValueError(
+            msg(f"XLSX tidak dapat dibaca: {error}", f"The XLSX could not be read: {error}")
+        ) from None
+    except Exception as error:  # zipfile.BadZipFile and openpyxl's own errors
+        raise ValueError(
+            msg(
+                f"XLSX tidak dapat dibaca: {type(error).__name__}",
+                f"The XLSX could not be read: {type(error).__name__}",
+            )
+        ) from None
+    rows = [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return [str(c) for c in frame.columns], rows
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet would execute (``=``, ``+``, ``-``, ``@``) gets a leading apostrophe; numbers stay."""
+    if value and value.startswith(FORMULA_START) and not _NUMBER.match(value.strip()):
+        return "'" + value
+    return value
+
+
+def infer_type(values: Sequence[str]) -> str:
+    filled = [v.strip() for v in values if v and v.strip()]
+    if not filled:
+        return "kosong"
+    if all(_INTEGER.match(v) for v in filled):
+        # Leading zeros (codes, phone-like ids) are identifiers, not numbers.
+        if any(len(v.lstrip("+-")) > 1 and v.lstrip("+-").startswith("0") for v in filled):
+            return "teks"
+        return "bilangan_bulat"
+    if all(_NUMBER.match(v) for v in filled):
+        return "bilangan_desimal"
+    if all(_DATE.match(v) for v in filled):
+        return "tanggal"
+    if all(_DATETIME.match(v) for v in filled):
+        return "tanggal_waktu"
+    if all(v.lower() in ("true", "false", "ya", "tidak") for v in filled):
+        return "boolean"
+    return "teks"
+
+
+def profile(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], described: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """The data dictionary: per column its name, inferred type, non-empty count, and min/max (numbers and
+    dates) or the number of distinct values (text)."""
+    described = described or {}
+    out = []
+    for index, column in enumerate(columns):
+        values = [row[index] if index < len(row) else "" for row in rows]
+        filled = [v for v in values if v and v.strip()]
+        kind = infer_type(values)
+        entry: dict[str, Any] = {"kolom": column, "tipe": kind, "jumlah_terisi": len(filled)}
+        if kind in ("bilangan_bulat", "bilangan_desimal") and filled:
+            numbers = [float(v) for v in filled]
+            cast = int if kind == "bilangan_bulat" else float
+            entry["min"], entry["maks"] = cast(min(numbers)), cast(max(numbers))
+        elif kind in ("tanggal", "tanggal_waktu") and filled:
+            entry["min"], entry["maks"] = min(filled), max(filled)
+        else:
+            entry["jumlah_unik"] = len(set(filled))
+        for key in ("deskripsi", "satuan"):
+            if described.get(column, {}).get(key):
+                entry[key] = described[column][key]
+        out.append(entry)
+    return out
+
+
+def to_csv(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([neutralise(str(c)) for c in columns])
+    for row in rows:
+        writer.writerow([neutralise(str(v)) for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+@dataclass
+class PreparedTable:
+    csv: bytes
+    kamus: list[dict[str, Any]]
+    rows: int
+    note: str  # catatan_data_pribadi, empty when the table held no personal data
+    personal: bool
+
+
+def prepare_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    policy: str = "tahan",
+    by: Sequence[str] | None = None,
+    described: dict[str, dict[str, Any]] | None = None,
+) -> PreparedTable:
+    """Guard, neutralise, profile and serialise a table; raises :class:`pii.PersonalDataHeld` on hold."""
+    if not columns:
+        raise ValueError(msg("Tabel tanpa kolom", "The table has no columns"))
+    if not rows:
+        raise ValueError(
+            msg(
+                "Tabel kosong (0 baris); dianggap mencurigakan, dataset tidak diubah",
+                "The table is empty (0 rows); treated as suspicious, the dataset is left as it was",
+            )
+        )
+    text_rows = [[_cell_text(v) for v in row] for row in rows]
+    result = pii.guard([str(c) for c in columns], text_rows, "tahan" if policy == "hold" else policy, by)
+    clean_rows = [[neutralise(str(v)) for v in row] for row in result.rows]
+    return PreparedTable(
+        csv=to_csv(result.columns, clean_rows),
+        kamus=profile(result.columns, result.rows, described),
+        rows=len(result.rows),
+        note=result.note,
+        personal=bool(result.findings),
+    )
+
+
+def table_resources(
+    title: str, table: PreparedTable, original_url: str | None, original_format: str
+) -> list[dict]:
+    """The published CSV (uploaded) and, when the table held no personal data, a link to the original."""
+    resources: list[dict[str, Any]] = [
+        {
+            "name": f"{title} (CSV)",
+            "format": "CSV",
+            "mimetype": "text/csv",
+            "kamus_data": table.kamus,
+            "jumlah_baris": table.rows,
+            "_upload": table.csv,
+            "_filename": f"{slug(title, 80) or 'data'}.csv",
+        }
+    ]
+    if original_url and not table.personal:
+        resources.append(
+            {
+                "name": f"Berkas asli ({original_format.upper()})",
+                "url": original_url,
+                "format": original_format.upper(),
+            }
+        )
+    return resources
+
+
+# --- the harvester ---------------------------------------------------------------------------------------
+
+
+def check_tables(value: Any) -> str | None:
+    if not isinstance(value, list) or not value:
+        return msg("harus daftar tabel yang tidak kosong", "must be a non-empty list of tables")
+    ids = set()
+    for number, table in enumerate(value, 1):
+        if not isinstance(table, dict):
+            return msg(f"tabel ke-{number} harus objek JSON", f"table {number} must be a JSON object")
+        unknown = set(table) - {"id", "url", "format", "sheet", "delimiter", "encoding", "dataset", "kolom"}
+        if unknown:
+            return msg(
+                f"tabel ke-{number}: kunci tidak dikenal {sorted(unknown)}",
+                f"table {number}: unknown keys {sorted(unknown)}",
+            )
+        if (
+            not isinstance(table.get("id"), str)
+            or not table["id"].strip()
+            or not isinstance(table.get("url"), str)
+        ):
+            return msg(
+                f"tabel ke-{number}: id dan url wajib (teks)",
+                f"table {number}: id and url are required (text)",
+            )
+        if table["id"] in ids:
+            return msg(f"id tabel ganda: {table['id']}", f"duplicate table id: {table['id']}")
+        ids.add(table["id"])
+        if table.get("format") not in (None, "csv", "xlsx"):
+            return msg(
+                f"tabel ke-{number}: format harus csv atau xlsx",
+                f"table {number}: format must be csv or xlsx",
+            )
+        if "dataset" in table and (problem := check_defaults(table["dataset"])):
+            return f"tabel ke-{number} / table {number}: dataset: {problem}"
+        if "kolom" in table and (problem := is_dict(table["kolom"])):
+            return f"tabel ke-{number} / table {number}: kolom: {problem}"
+    return None
+
+
+def file_format(url: str, content_type: str = "", configured: str | None = None) -> str:
+    if configured:
+        return configured
+    path = urlsplit(url).path.lower()
+    if path.endswith((".xlsx", ".xlsm")) or "spreadsheetml" in content_type:
+        return "xlsx"
+    return "csv"
+
+
+class TabularHarvester(TangerangHarvesterBase):
+    NAME = "tangerang_tabular"
+    TITLE = "Tangerang: berkas CSV/XLSX (CSV/XLSX files)"
+    DESCRIPTION = (
+        "Tabel CSV atau XLSX menjadi dataset dengan CSV bersih, kamus data dan jumlah baris. / "
+        "CSV or XLSX tables become datasets with a clean CSV, a data dictionary and a row count."
+    )
+    CONFIG: dict[str, Check] = {"tables": check_tables}
+
+    def config_urls(self, config: dict[str, Any]) -> list[str]:
+        return [t["url"] for t in config.get("tables", []) if urlsplit(t["url"]).scheme]
+
+    def _tables(self, run: Run) -> list[dict[str, Any]]:
+        tables = run.config.get("tables")
+        if tables:
+            return tables
+        name = urlsplit(run.url).path.rsplit("/", 1)[-1] or "tabel"
+        return [{"id": name.rsplit(".", 1)[0] or name, "url": run.url}]
+
+    def gather_records(self, run: Run) -> Listing:
+        return Listing([UpstreamRecord(id=t["id"], content=t) for t in self._tables(run)])
+
+    def fetch_payload(self, run: Run, content: dict[str, Any]) -> dict[str, Any]:
+        url = urljoin(run.url, content["url"])
+        response = run.client.get(url)
+        kind = file_format(url, response.headers.get("content-type", ""), content.get("format"))
+        if kind == "xlsx":
+            columns, rows = read_xlsx(response.content, content.get("sheet"))
+        else:
+            columns, rows = read_csv(
+                response.content, response.charset, content.get("delimiter"), content.get("encoding")
+            )
+        if len(rows) > run.limits.max_records:
+            raise HarvestHttpError(
+                msg(
+                    f"{url}: {len(rows):,} baris melebihi batas {run.limits.max_records:,}",
+                    f"{url}: {len(rows):,} rows exceed the limit of {run.limits.max_records:,}",
+                )
+            )
+        table = prepare_table(
+            columns,
+            rows,
+            policy=run.config.get("data_pribadi", "tahan"),
+            by=run.config.get("agregasi"),
+            described=content.get("kolom"),
+        )
+        return {"table": table, "url": url, "format": kind}
+
+    def build_dataset(self, run: Run, content: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+        return tabular_dataset(run.config, content, payload["table"], payload["url"], payload["format"])
+
+
+def tabular_dataset(
+    config: dict[str, Any], table_spec: dict[str, Any], table: PreparedTable, url: str | None, kind: str
+) -> dict[str, Any]:
+    """The dataset of one prepared table; pure."""
+    fields = {**(config.get("defaults") or {}), **(table_spec.get("dataset") or {})}
+    dataset = map_record({}, {}, defaults=fields)
+    dataset.setdefault("name", slug(table_spec["id"]))
+    dataset.setdefault("title", table_spec["id"])
+    dataset.setdefault(
+        "notes",
+        msg(
+            f"Tabel {table_spec['id']} dari aplikasi sumber.",
+            f"Table {table_spec['id']} from the source application.",
+        ),
+    )
+    dataset["resources"] = table_resources(dataset["title"], table, url, kind)
+    if table.note:
+        dataset["catatan_data_pribadi"] = table.note
+    return dataset
