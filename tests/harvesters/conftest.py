@@ -84,7 +84,9 @@ class Consumers:
                 proc.kill()
 
 
-@pytest.fixture(scope="session")
+# Per module, so that no consumer outlives the harvest tests and takes the queue messages other tests
+# inspect (tests/test_stack.py reads the gather queue).
+@pytest.fixture(scope="module")
 def consumers(tmp_path_factory):
     if not os.environ.get("CKAN_SQLALCHEMY_URL"):
         pytest.fail("Run the harvester tests with the environment of var/test.env (make test does).")
