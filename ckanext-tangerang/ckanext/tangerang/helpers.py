@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from markupsafe import Markup
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import codelists, theme
 
 
 def tangerang_walidata() -> dict[str, str]:
@@ -70,7 +74,7 @@ def tangerang_wilayah_name(code: str) -> str:
 def tangerang_aplikasi_choices() -> list[dict[str, str]]:
     """The application catalogue as select choices (name, title), for the source-application field."""
     result = tk.get_action("package_search")(
-        {}, {"fq": "dataset_type:aplikasi", "rows": 1000, "sort": "title_string asc", "fl": "name,title"}
+        {}, {"fq": "dataset_type:aplikasi", "rows": 1000, "sort": "title_string asc", "fl": ["name", "title"]}
     )
     return [{"value": r["name"], "label": r["title"]} for r in result["results"]]
 
@@ -81,3 +85,278 @@ def tangerang_aplikasi_title(name: str) -> str:
         return tk.get_action("package_show")({}, {"id": name})["title"]
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return name
+
+
+# --- Theme: home page, application catalogue, OPD pages ------------------------------------------------------
+# Counts come from package_search in the visitor's context, so access classes decide what is counted. Only what
+# an anonymous visitor sees is cached (per process, a minute): signed-in visitors may see more, and never share.
+
+_ANON_CACHE: dict[str, tuple[float, Any]] = {}
+ANON_CACHE_SECONDS = 60
+
+
+def _signed_in() -> bool:
+    try:
+        return bool(tk.current_user and tk.current_user.is_authenticated)
+    except (RuntimeError, AttributeError):
+        return False
+
+
+def _anon_cached(key: str, compute: Callable[[], Any]) -> Any:
+    if _signed_in():
+        return compute()
+    now = time.monotonic()
+    hit = _ANON_CACHE.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    value = compute()
+    _ANON_CACHE[key] = (now + ANON_CACHE_SECONDS, value)
+    return value
+
+
+def _search(data_dict: dict[str, Any]) -> dict[str, Any]:
+    # include_private: CKAN then filters by the visitor's permission labels (tertutup only for the owning OPD).
+    return tk.get_action("package_search")({}, {"include_private": True, **data_dict})
+
+
+def tangerang_lang() -> str:
+    """The page's language, "id" or "en"."""
+    return _lang()
+
+
+def tangerang_number(value: Any) -> str:
+    """A whole number with the page language's thousands separator."""
+    try:
+        return theme.format_number(float(value), _lang())
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def tangerang_sektor_label(code: str) -> str:
+    row = codelists.by_code("urusan_pemerintahan").get(code or "")
+    return f"{code} {row['nama']}" if row else (code or "")
+
+
+def tangerang_frekuensi_label(code: str) -> str:
+    row = codelists.by_code("frekuensi").get(code or "")
+    if not row:
+        return code or ""
+    return row["label_en"] if _lang() == "en" else row["label_id"]
+
+
+def tangerang_klasifikasi_label(code: str) -> str:
+    row = codelists.by_code("klasifikasi").get(code or "")
+    if not row:
+        return code or ""
+    return row["label_en"] if _lang() == "en" else row["label_id"]
+
+
+def tangerang_home_stats() -> dict[str, Any]:
+    """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first)."""
+
+    def compute() -> dict[str, Any]:
+        result = _search(
+            {
+                "q": "*:*",
+                "fq": "+dataset_type:(dataset OR aplikasi)",
+                "rows": 0,
+                "facet.field": '["dataset_type", "sektor"]',
+                "facet.limit": 50,
+            }
+        )
+        types = result["facets"].get("dataset_type", {})
+        sektor = sorted(result["facets"].get("sektor", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        return {
+            "datasets": types.get("dataset", 0),
+            "aplikasi": types.get("aplikasi", 0),
+            "opd": len(tk.get_action("organization_list")({}, {"all_fields": False})),
+            "sektor": [{"code": code, "count": count} for code, count in sektor],
+        }
+
+    stats = _anon_cached("home_stats", compute)
+    # Labels in the page's language, outside the language-blind cache.
+    return {
+        **stats,
+        "sektor": [{**s, "label": tangerang_sektor_label(s["code"])} for s in stats["sektor"]],
+    }
+
+
+def tangerang_recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
+    """The datasets most recently updated, of those the visitor may see."""
+    return _anon_cached(
+        f"recent_{limit}",
+        lambda: _search({"fq": "+dataset_type:dataset", "rows": limit, "sort": "metadata_modified desc"})[
+            "results"
+        ],
+    )
+
+
+def _aplikasi_brief(app: dict[str, Any]) -> dict[str, Any]:
+    series = theme.usage_series(app.get("penggunaan_bulanan"))
+    return {**app, "series": series, "latest_users": series[-1]["pengguna_aktif"] if series else None}
+
+
+def tangerang_featured_aplikasi(limit: int = 6) -> list[dict[str, Any]]:
+    """The applications most used last month (application records are always public)."""
+
+    def compute() -> list[dict[str, Any]]:
+        apps = _search({"fq": "+dataset_type:aplikasi", "rows": 1000})["results"]
+        briefs = [_aplikasi_brief(a) for a in apps]
+        briefs.sort(key=lambda a: (-(a["latest_users"] or 0), a["title"]))
+        return briefs[:limit]
+
+    return _anon_cached(f"featured_{limit}", compute)
+
+
+def tangerang_live_aplikasi(limit: int = 12) -> dict[str, Any]:
+    """Public-service applications reachable through Tangerang LIVE: how many, and the first ``limit``."""
+
+    def compute() -> dict[str, Any]:
+        result = _search(
+            {
+                "fq": "+dataset_type:aplikasi +dalam_tangerang_live:true",
+                "rows": limit,
+                "sort": "title_string asc",
+            }
+        )
+        return {"count": result["count"], "results": [_aplikasi_brief(a) for a in result["results"]]}
+
+    return _anon_cached(f"live_{limit}", compute)
+
+
+def tangerang_aplikasi_summary() -> dict[str, int]:
+    """The catalogue in one line: all applications, e-government and public-service ones."""
+
+    def compute() -> dict[str, int]:
+        result = _search(
+            {"fq": "+dataset_type:aplikasi", "rows": 0, "facet.field": '["kelompok"]', "facet.limit": 10}
+        )
+        groups = result["facets"].get("kelompok", {})
+        return {
+            "total": result["count"],
+            "e_government": groups.get("e-government", 0),
+            "layanan_publik": groups.get("layanan-publik", 0),
+        }
+
+    return _anon_cached("aplikasi_summary", compute)
+
+
+def tangerang_usage(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The application's monthly usage, sorted by month."""
+    return theme.usage_series(pkg.get("penggunaan_bulanan"))
+
+
+def tangerang_sparkline(pkg: dict[str, Any]) -> Markup:
+    """A small inline-SVG trend of the application's monthly active users."""
+    series = pkg.get("series") or theme.usage_series(pkg.get("penggunaan_bulanan"))
+    if len(series) < 2:
+        return Markup("")
+    first, last = series[0], series[-1]
+    label = tk._("Monthly active users from {start} to {end}: {first} to {last}").format(
+        start=theme.month_label(first["bulan"], _lang()),
+        end=theme.month_label(last["bulan"], _lang()),
+        first=tangerang_number(first["pengguna_aktif"]),
+        last=tangerang_number(last["pengguna_aktif"]),
+    )
+    return theme.sparkline_svg(series, label)
+
+
+def tangerang_usage_chart(pkg: dict[str, Any]) -> Markup:
+    """The application's monthly active users as an inline-SVG bar chart."""
+    return theme.usage_chart_svg(
+        tangerang_usage(pkg), tk._("Monthly active users of {app}").format(app=pkg.get("title")), _lang()
+    )
+
+
+def tangerang_month_label(bulan: str) -> str:
+    return theme.month_label(bulan, _lang())
+
+
+def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The "dalam kajian" verdict of the configured rule on the application's usage, with the thresholds."""
+    min_users, drop_percent = theme.kajian_rule()
+    verdict = theme.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
+    return {**verdict, "min_users": min_users, "rule_drop_percent": drop_percent}
+
+
+def tangerang_platform_label(kind: str) -> str:
+    return {"web": "Web", "android": "Android", "ios": "iOS", "desktop": "Desktop", "api": "API"}.get(
+        kind or "", kind or ""
+    )
+
+
+def tangerang_platform_kinds(pkg: dict[str, Any]) -> list[str]:
+    """The kinds of platform an application runs on, from the record or from a search result."""
+    value = pkg.get("platform") or []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            value = [value]
+    kinds = [v.get("jenis") if isinstance(v, dict) else v for v in value]
+    return list(dict.fromkeys(k for k in kinds if k))
+
+
+def tangerang_aplikasi_datasets(name: str, page: int = 1, rows: int = 10) -> dict[str, Any]:
+    """The datasets an application produces (``aplikasi_sumber``), of those the visitor may see, one page."""
+    page = max(1, page)
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+    result = _search(
+        {
+            "fq": f'+dataset_type:dataset +aplikasi_sumber:"{escaped}"',
+            "rows": rows,
+            "start": (page - 1) * rows,
+            "sort": "title_string asc",
+        }
+    )
+    pages = max(1, -(-result["count"] // rows))
+    return {"count": result["count"], "results": result["results"], "page": page, "pages": pages}
+
+
+def tangerang_request_page() -> int:
+    try:
+        return max(1, int(tk.request.args.get("page", 1)))
+    except (TypeError, ValueError, RuntimeError):
+        return 1
+
+
+def tangerang_opd_summary(org_name: str) -> dict[str, Any]:
+    """An OPD's datasets and applications the visitor may see: counts and the applications themselves."""
+    escaped = org_name.replace('"', "")
+    result = _search(
+        {
+            "fq": f'+organization:"{escaped}" +dataset_type:(dataset OR aplikasi)',
+            "rows": 0,
+            "facet.field": '["dataset_type"]',
+        }
+    )
+    types = result["facets"].get("dataset_type", {})
+    apps = _search(
+        {
+            "fq": f'+organization:"{escaped}" +dataset_type:aplikasi',
+            "rows": 12,
+            "sort": "title_string asc",
+        }
+    )
+    return {
+        "datasets": types.get("dataset", 0),
+        "aplikasi": types.get("aplikasi", 0),
+        "apps": [_aplikasi_brief(a) for a in apps["results"]],
+    }
+
+
+def tangerang_opd_title(name: str | dict[str, Any]) -> str:
+    """The title of an OPD (organization) by its name, or of a search result's organization dict. OPDs are
+    public, so the map of names to titles is cached for everyone."""
+    if isinstance(name, dict):
+        return name.get("title") or name.get("name") or ""
+    now = time.monotonic()
+    hit = _OPD_TITLES.get("map")
+    if not hit or hit[0] <= now:
+        orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
+        hit = (now + ANON_CACHE_SECONDS, {o["name"]: o["title"] for o in orgs})
+        _OPD_TITLES["map"] = hit
+    return hit[1].get(name, name)
+
+
+_OPD_TITLES: dict[str, tuple[float, dict[str, str]]] = {}

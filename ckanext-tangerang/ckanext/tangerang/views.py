@@ -5,6 +5,9 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
 
+# The theme's pages (/aplikasi-kajian, /pengembang, /sektor); the blanket registers every Blueprint here.
+from ckanext.tangerang.theme import tangerang_theme  # noqa: F401
+
 tangerang = Blueprint("tangerang", __name__)
 
 # Endpoints that hand out a resource's data: uploaded-file downloads (and the redirect to an external URL) for

@@ -1,0 +1,136 @@
+"""Server time of the portal's main pages: p50 and p95 over several runs, medians reported.
+
+Pages: the home page, ``/dataset``, ``/aplikasi``, an application page and a dataset page, fetched anonymously
+from the running portal (``TANGERANG_LIVE_URL``, default http://127.0.0.1:5000) over loopback, one request at a
+time, so the time to the last byte is the server's time plus a loopback round trip. The application and dataset
+pages are the first of each type in the catalogue (or ``--aplikasi`` / ``--dataset``).
+
+    .venv/bin/python bench/pages.py                 # prints the table, replaces its section in RESULTS.md
+    .venv/bin/python bench/pages.py --no-write      # prints only
+    .venv/bin/python bench/pages.py --runs 5 --requests 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import statistics
+import time
+from pathlib import Path
+
+import requests
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION = "## Page server time"
+TARGET_MS = 300  # the brief: home, dataset and app catalogue pages p95 at most 300 ms server time
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def first_of(base: str, dataset_type: str) -> str:
+    result = requests.get(
+        f"{base}/api/3/action/package_search",
+        params={"fq": f"+dataset_type:{dataset_type}", "rows": 1, "sort": "name asc"},
+        timeout=30,
+    ).json()["result"]
+    if not result["results"]:
+        raise SystemExit(f"the portal has no {dataset_type} to measure")
+    return result["results"][0]["name"]
+
+
+def measure(session: requests.Session, url: str, count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        start = time.perf_counter()
+        response = session.get(url, timeout=60)
+        response.raise_for_status()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return (
+        f"{cores} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", default=os.environ.get("TANGERANG_LIVE_URL", "http://127.0.0.1:5000"))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=30, help="requests per page and run")
+    parser.add_argument("--aplikasi")
+    parser.add_argument("--dataset")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    base = args.base.rstrip("/")
+    aplikasi = args.aplikasi or first_of(base, "aplikasi")
+    dataset = args.dataset or first_of(base, "dataset")
+    pages = {
+        "home `/`": "/",
+        "`/dataset`": "/dataset",
+        "`/aplikasi`": "/aplikasi",
+        f"application `/aplikasi/{aplikasi}`": f"/aplikasi/{aplikasi}",
+        f"dataset `/dataset/{dataset}`": f"/dataset/{dataset}",
+    }
+    count = requests.get(
+        f"{base}/api/3/action/package_search",
+        params={"rows": 0, "facet.field": '["dataset_type"]'},
+        timeout=30,
+    ).json()["result"]["facets"]["dataset_type"]
+    session = requests.Session()
+    rows = []
+    for label, path in pages.items():
+        url = base + path
+        measure(session, url, 3)  # warm-up: templates compiled, caches filled
+        p50s, p95s = [], []
+        for _ in range(args.runs):
+            times = measure(session, url, args.requests)
+            p50s.append(percentile(times, 0.50))
+            p95s.append(percentile(times, 0.95))
+        rows.append((label, statistics.median(p50s), statistics.median(p95s)))
+        print(f"{label:55} p50 {rows[-1][1]:7.1f} ms   p95 {rows[-1][2]:7.1f} ms")
+    today = dt.date.today().isoformat()
+    lines = [
+        SECTION,
+        "",
+        f"`bench/pages.py`, {today}, machine: {machine()}; CKAN under gunicorn (local stack), anonymous visitor,",
+        f"one request at a time over loopback; {args.runs} runs of {args.requests} requests per page after 3 warm-up "
+        "requests; the medians of the runs' p50 and p95 are reported.",
+        f"Catalogue size: {count.get('dataset', 0)} datasets, {count.get('aplikasi', 0)} applications "
+        f"(the demo size at the time of measurement). Target: p95 at most {TARGET_MS} ms.",
+        "",
+        "| page | p50 ms | p95 ms | p95 within target |",
+        "|---|---:|---:|---|",
+        *[
+            f"| {label} | {p50:.0f} | {p95:.0f} | {'yes' if p95 <= TARGET_MS else 'no'} |"
+            for label, p50, p95 in rows
+        ],
+        "",
+    ]
+    section = "\n".join(lines)
+    print(section)
+    if args.no_write:
+        return
+    text = RESULTS.read_text()
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

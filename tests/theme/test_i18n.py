@@ -1,0 +1,107 @@
+"""Indonesian first, completely: the catalogues are complete and compiled, and the pages show no English
+interface text when rendered in Indonesian."""
+
+from __future__ import annotations
+
+import io
+import os
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from tests.theme import visible_text
+
+I18N = Path(str(resources.files("ckanext.tangerang") / "i18n"))
+DOMAIN = "ckanext-tangerang"
+
+
+def _catalog(lang: str):
+    with (I18N / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _messages(catalog) -> dict:
+    def frozen(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    return {frozen(m.id): frozen(m.string) for m in catalog if m.id}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_committed_mo_is_compiled_from_the_po(lang):
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog(lang))
+    compiled.seek(0)
+    expected = _messages(read_mo(compiled))
+    with (I18N / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as f:
+        committed = _messages(read_mo(f))
+    assert committed == expected, f"run: pybabel compile -d {I18N} -D {DOMAIN}"
+
+
+def test_every_msgid_of_the_template_is_translated_into_indonesian():
+    with (I18N / f"{DOMAIN}.pot").open("rb") as f:
+        template = read_po(f)
+    catalog = _catalog("id")
+    missing = [
+        m.id
+        for m in template
+        if m.id and (m.id not in catalog or not catalog[m.id].string or catalog[m.id].fuzzy)
+    ]
+    assert missing == []
+
+
+def test_english_catalogue_covers_the_template():
+    with (I18N / f"{DOMAIN}.pot").open("rb") as f:
+        template = read_po(f)
+    catalog = _catalog("en")
+    assert [m.id for m in template if m.id and m.id not in catalog] == []
+
+
+def test_the_checker_finds_english_interface_text():
+    html = '<p>Datasets</p><input placeholder="Search datasets..."><p>Aduan LAKSA</p><script>Log in</script>'
+    assert visible_text.untranslated(html) == ["Datasets", "Search datasets..."]
+
+
+PAGES = {
+    "home": ("/", None),
+    "datasets": ("/dataset", None),
+    "datasets-faceted": ("/dataset?organization=diskominfo&sektor=2.16", None),
+    "aplikasi": ("/aplikasi", None),
+    "aplikasi-page": ("/aplikasi/laksa", None),
+    "aplikasi-kajian-page": ("/aplikasi/e-arsip", None),
+    "dataset-page": ("/dataset/aduan-laksa-terbuka", None),
+    "limited-dataset-page": ("/dataset/aduan-laksa-terbatas", None),
+    "opd-page": ("/organization/diskominfo", None),
+    "opd-list": ("/organization", None),
+    "about": ("/about", None),
+    "sectors": ("/sektor", None),
+    "developer": ("/pengembang", None),
+    "login": ("/user/login", None),
+    "steward-home": ("/", "sysadmin"),
+    "steward-dataset-page": ("/dataset/aduan-laksa-tertutup", "sysadmin"),
+    "steward-dashboard": ("/dashboard/datasets", "editor"),
+    "steward-kajian": ("/aplikasi-kajian", "editor"),
+}
+
+
+@pytest.mark.usefixtures("with_plugins")
+def test_pages_in_indonesian_have_no_english_interface_text(app, city):
+    resource = city["datasets"]["terbuka"]["resources"][0]
+    pages = dict(PAGES, resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None))
+    found = {}
+    for name, (url, who) in pages.items():
+        extra = {"headers": {"Authorization": city[who]["token"]}} if who else {}
+        response = app.get(url, **extra)
+        assert response.status_code == 200, name
+        left = visible_text.untranslated(response.body)
+        if left:
+            found[name] = left
+    report = os.environ.get("TANGERANG_I18N_REPORT")
+    if report:  # for translators: every untranslated string, once, in a file
+        Path(report).write_text(
+            "".join(f"{page}: {s}\n" for page, left in sorted(found.items()) for s in left)
+        )
+    assert found == {}

@@ -1,0 +1,151 @@
+"""The theme's pages through HTTP, as the visitors who see them: counts, the catalogue, an application's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ckan.tests import helpers
+
+from tests.helpers import valid_dataset
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+def as_user(user):
+    return {"headers": {"Authorization": user["token"]}} if user else {}
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+class TestHome:
+    def test_counts_follow_the_visitors_access(self, app, city):
+        anonymous = text(app.get("/").body)
+        # terbuka, terbatas and the Dinkes dataset; the tertutup one only for those who may see it.
+        assert "3 dataset" in anonymous
+        assert "3 aplikasi" in anonymous
+        assert "2 OPD" in anonymous
+        sysadmin = text(app.get("/", **as_user(city["sysadmin"])).body)
+        assert "4 dataset" in sysadmin
+
+    def test_sectors_recent_featured_and_live(self, app, city):
+        body = app.get("/").body
+        assert "2.16 Ketenteraman" in body or "2.16 " in body
+        assert 'href="/dataset/?sektor=2.16"' in body or "sektor=2.16" in body
+        assert "Aduan LAKSA per Kategori (terbuka)" in body
+        assert "(tertutup)" not in body
+        featured = body[body.index('id="featured-title"') :]
+        assert featured.index("LAKSA") < featured.index("E-Arsip")  # the most used first
+        live = body[body.index('id="live-title"') :]
+        assert "LAKSA" in live and "E-Arsip" not in live.split("</section>")[0]
+
+
+class TestCatalogue:
+    def test_summary_line_matches_the_api(self, app, city):
+        body = text(app.get("/aplikasi").body)
+        assert "3 aplikasi: 1 e-government, 2 layanan publik" in body
+
+    def test_cards_show_opd_platforms_and_trend(self, app, city):
+        body = app.get("/aplikasi?q=LAKSA").body
+        card = body[body.index('class="tangerang-card"') :]
+        assert "Dinas Komunikasi dan Informatika" in card
+        assert "<li>Web</li>" in card and "<li>Android</li>" in card
+        assert 'class="tangerang-sparkline"' in card
+
+
+class TestAplikasiPage:
+    def test_lists_exactly_its_datasets_and_no_closed_one_to_the_public(self, app, city):
+        body = app.get("/aplikasi/laksa").body
+        produced = body[body.index('id="produced-title"') :]
+        assert "Aduan LAKSA per Kategori (terbuka)" in produced
+        assert "Aduan LAKSA per Kategori (terbatas)" in produced
+        assert "(tertutup)" not in produced
+        assert "Kunjungan Posyandu" not in produced
+        sysadmin = app.get("/aplikasi/laksa", **as_user(city["sysadmin"])).body
+        assert "Aduan LAKSA per Kategori (tertutup)" in sysadmin
+
+    def test_chart_and_table_without_javascript(self, app, city):
+        body = app.get("/aplikasi/laksa").body
+        assert 'class="tangerang-usage-chart"' in body
+        assert body.count('<rect class="bar"') == 12
+        table = body[body.index("<details>") : body.index("</details>")]
+        assert "Des 2026" in table and "6.700" in table
+        assert 'href="https://laksa.tangerangkota.go.id"' in body
+        assert "Dalam kajian" not in body
+
+    def test_paginates_its_datasets(self, app, city):
+        ctx = {"user": city["sysadmin"]["name"]}
+        org = city["orgs"]["diskominfo"]["id"]
+        for i in range(10):
+            helpers.call_action(
+                "package_create",
+                context=dict(ctx),
+                **valid_dataset(
+                    org, name=f"rekap-laksa-{i:02d}", title=f"Rekap LAKSA {i:02d}", aplikasi_sumber="laksa"
+                ),
+            )
+        first = app.get("/aplikasi/laksa").body
+        second = app.get("/aplikasi/laksa?page=2").body
+        assert first.count('class="dataset-item"') == 10
+        assert second.count('class="dataset-item"') == 2  # 12 public datasets in all
+        assert "?page=2#datasets" in first
+
+    def test_falling_use_shows_the_review_badge(self, app, city):
+        body = app.get("/aplikasi/e-arsip").body
+        assert "Dalam kajian" in body
+        assert "Penggunaan turun" in body
+
+
+class TestKajianPage:
+    @pytest.mark.parametrize("who", [None, "citizen"])
+    def test_not_for_the_public(self, app, city, who):
+        user = city[who] if who else None
+        assert app.get("/aplikasi-kajian", status=403, **as_user(user))
+
+    @pytest.mark.parametrize("who", ["sysadmin", "editor"])
+    def test_stewards_see_the_flagged_applications(self, app, city, who):
+        body = app.get("/aplikasi-kajian", **as_user(city[who])).body
+        table = body[body.index("<table") : body.index("</table>")]
+        assert "E-Arsip" in table  # falling
+        assert "SI Posyandu" in table  # low
+        assert "LAKSA" not in table.replace("E-Arsip", "")
+
+    @pytest.mark.ckan_config("ckanext.tangerang.aplikasi.kajian_min_users", "10000")
+    def test_the_rule_is_configurable(self, app, city):
+        body = app.get("/aplikasi-kajian", **as_user(city["sysadmin"])).body
+        assert "/aplikasi/laksa" in body
+
+
+class TestOtherPages:
+    def test_opd_page_counts_and_applications(self, app, city):
+        body = app.get("/organization/diskominfo").body
+        opd = text(body[body.index('class="module-content tangerang-opd"') :])
+        assert "2 dataset" in opd  # terbuka and terbatas
+        assert "2 aplikasi" in opd
+        assert "E-Arsip" in opd and "LAKSA" in opd
+
+    def test_dataset_page_shows_satu_data_fields(self, app, city):
+        body = text(app.get("/dataset/aduan-laksa-terbuka").body)
+        assert "Tangerang (36.71.01)" in body
+        assert "Tahunan" in body
+        assert "LAKSA" in body
+        assert "satudata@tangerangkota.go.id" in body
+
+    def test_developer_page_and_sectors(self, app, city):
+        body = app.get("/pengembang").body
+        for example in ("package_search", "package_show", "tangerang_resource_access_show", "/catalog.ttl"):
+            assert example in body
+        assert "2.16" in app.get("/sektor").body
+
+
+def test_anonymous_counts_are_cached_but_signed_in_ones_are_not(app, city):
+    assert "3 dataset" in text(app.get("/").body)
+    ctx = {"user": city["sysadmin"]["name"]}
+    org = city["orgs"]["dinkes"]["id"]
+    helpers.call_action(
+        "package_create", context=dict(ctx), **valid_dataset(org, name="baru", title="Data Baru")
+    )
+    assert "3 dataset" in text(app.get("/").body)  # a minute's cache for anonymous visitors
+    assert "5 dataset" in text(app.get("/", **as_user(city["sysadmin"])).body)

@@ -1,0 +1,147 @@
+"""What a visitor reads on a page, and which of it is English interface text left untranslated."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+
+import ckan
+from babel.messages.pofile import read_po
+
+HIDDEN_TAGS = {"script", "style", "noscript", "template", "code", "pre"}
+# Rows of a resource's raw fields ("Datastore active", "Mimetype", ... as CKAN's resource page lists them under
+# "show more"): record content named by its keys, not interface text.
+DATA_CLASSES = {"toggle-more"}
+READ_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
+# Interface words that Indonesian writes the same way (loanwords, names, acronyms).
+SAME_IN_INDONESIAN = {
+    "API",
+    "CSV",
+    "JSON",
+    "DCAT",
+    "URL",
+    "OPD",
+    "Web",
+    "Android",
+    "iOS",
+    "Desktop",
+    "Format",
+    "Status",
+    "Platform",
+    "Dataset",
+    "Walidata",
+    "Admin",
+    "Dashboard",
+    "E-Government",
+    "Tangerang LIVE",
+    "Email",
+    "Satu Data Kota Tangerang",
+    "ID",
+    "EN",
+    "Kecamatan",
+    "Total",
+    "Media",
+    "Data",
+    "Metadata",
+    "Portal",
+    "Go",
+    "Filter",
+    "Login",
+    "Logo",
+    "Markdown",
+    "Organisasi",
+    "Grup",
+    "Tag",
+    "Facebook",
+    "dataset",
+    "e-government",
+    "URL:",
+}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hidden_depth = 0
+        self.hidden_tags: list[str] = []
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in HIDDEN_TAGS or DATA_CLASSES & set((attributes.get("class") or "").split()):
+            self.hidden_tags.append(tag)
+            self.hidden_depth += 1
+        for name in READ_ATTRIBUTES:
+            if attributes.get(name):
+                self.texts.append(attributes[name])
+        if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+            self.texts.append(attributes["value"])
+
+    def handle_endtag(self, tag):
+        if self.hidden_tags and tag == self.hidden_tags[-1]:
+            self.hidden_tags.pop()
+            self.hidden_depth -= 1
+
+    def handle_data(self, data):
+        if not self.hidden_depth and data.strip():
+            self.texts.append(data)
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def visible_texts(html: str) -> list[str]:
+    """Text nodes and read-aloud attributes of a page, whitespace normalised, outside scripts and code."""
+    collector = _Collector()
+    collector.feed(html)
+    return [t for t in (_normal(t) for t in collector.texts) if t]
+
+
+def _msgids(path: Path) -> set[str]:
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    ids = set()
+    for message in catalog:
+        for msgid in message.id if isinstance(message.id, tuple) else (message.id,):
+            if msgid:
+                ids.add(_normal(msgid))
+    return ids
+
+
+@cache
+def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
+    """English interface strings: CKAN's msgids and ours, as exact texts and as patterns for those with
+    placeholders. Only strings with a word of two letters or more count; those Indonesian shares are left out."""
+    ckan_pot = Path(ckan.__file__).parent / "i18n" / "ckan.pot"
+    ours = resources.files("ckanext.tangerang") / "i18n" / "ckanext-tangerang.pot"
+    ids = _msgids(ckan_pot) | _msgids(Path(str(ours)))
+    exact, patterns = set(), []
+    for msgid in ids:
+        if "<" in msgid or not re.search(r"[A-Za-z]{2}", msgid) or msgid in SAME_IN_INDONESIAN:
+            continue
+        placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+        if placeholder.search(msgid):
+            pieces = placeholder.split(msgid)
+            literal = "".join(pieces)
+            if len(re.findall(r"[A-Za-z]{3,}", literal)) < 2:
+                continue  # "{0} - {1}" or "%(num)d items": too little of the text is interface
+            patterns.append(re.compile("^" + ".+?".join(re.escape(p) for p in pieces) + "$"))
+        else:
+            exact.add(msgid)
+    return exact, patterns
+
+
+def untranslated(html: str) -> list[str]:
+    """The visible texts of a page (rendered in Indonesian) that are English interface strings."""
+    exact, patterns = interface_strings()
+    found = []
+    for text in visible_texts(html):
+        if text in SAME_IN_INDONESIAN:
+            continue
+        if text in exact or any(p.match(text) for p in patterns):
+            found.append(text)
+    return sorted(set(found))
