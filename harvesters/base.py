@@ -721,7 +721,8 @@ class TangerangHarvesterBase(HarvesterBase):
         dataset["harvest_id_hulu"] = upstream_id
         if run.config.get("aplikasi_sumber"):
             dataset["aplikasi_sumber"] = run.config["aplikasi_sumber"]
-        dataset["owner_org"] = run.owner_org
+        # A mapping may name the owning OPD (the app registry does); otherwise the source's OPD owns it.
+        dataset.setdefault("owner_org", run.owner_org)
         digest = content_hash(dataset)
 
         previous = self._previous(harvest_object)

@@ -13,4 +13,9 @@ echo "[test] ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check . >/dev/null || { .venv/bin/ruff format --diff . | head -40; echo "[test] ruff format: files above need formatting (.venv/bin/ruff format .)"; exit 1; }
 echo "[test] pytest"
-exec .venv/bin/pytest -ra "$@"
+.venv/bin/pytest -ra "$@"
+# The browser tests drive headless Chromium against the running portal (they create and purge their own data).
+if [ "$#" -eq 0 ]; then
+  echo "[test] browser (node --test, headless Chromium)"
+  TANGERANG_LIVE_URL="$TANGERANG_LIVE_URL" node --test --test-concurrency=1 tests/browser/
+fi

@@ -52,3 +52,54 @@ def demo() -> None:
         f"Demo: {orgs['created']} OPD baru, {datasets['created']} dataset baru "
         f"({datasets['existing']} sudah ada)."
     )
+
+
+@tangerang.command("demo-harvest")
+@click.option(
+    "--upstream",
+    default=None,
+    help="Base URL of the sample upstream (default http://127.0.0.1:$TANGERANG_UPSTREAM_PORT, port 58080).",
+)
+@click.option("--timeout", default=900, show_default=True, help="Seconds to wait for all jobs.")
+def demo_harvest(upstream: str | None, timeout: int) -> None:
+    """Register one harvest source per sample application and source type (idempotent), run them through the
+    harvest queue (the running gather and fetch consumers do the work) and wait until every job finished."""
+    import os
+
+    from ckanext.tangerang.logic import demo_harvest as logic
+
+    base = upstream or f"http://127.0.0.1:{os.environ.get('TANGERANG_UPSTREAM_PORT', '58080')}"
+    result = logic.demo_harvest(base, timeout=timeout, progress=click.echo)
+    click.echo("")
+    click.echo(logic.format_report(logic.harvest_report()))
+    totals = result["totals"]
+    click.echo(
+        f"\nAplikasi: {totals['aplikasi']} ({totals['e-government']} e-government, "
+        f"{totals['layanan-publik']} layanan publik); dataset hasil panen / harvested datasets: "
+        f"{totals['dataset_panen']}, {totals['dataset_tertaut']} tertaut ke aplikasi / linked to an application. "
+        f"({result['seconds']:.0f} s)"
+    )
+    unfinished = {name: status for name, status in result["statuses"].items() if status != "Finished"}
+    if unfinished:
+        raise click.ClickException(
+            f"Jobs not finished within {timeout} s: {unfinished}. Are the harvest consumers running "
+            "(`make status`)? See var/log/harvest-*.log."
+        )
+
+
+@tangerang.command("harvest-report")
+@click.option("--source", default=None, help="Only this harvest source (name or id).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def harvest_report(source: str | None, as_json: bool) -> None:
+    """Per harvest source: last job, counts (added/updated/unchanged/withdrawn/errors) and duration."""
+    import json
+
+    from ckanext.tangerang.logic import demo_harvest as logic
+
+    rows = logic.harvest_report(source)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif not rows:
+        click.echo("Belum ada sumber panen / no harvest sources yet.")
+    else:
+        click.echo(logic.format_report(rows))

@@ -1,0 +1,196 @@
+"""``tangerang_app_registry`` harvester: the city's application registry (Tangerang LIVE's catalogue) →
+``aplikasi`` records with their platforms, group, status, launch year, contact and monthly usage.
+
+Source URL: the registry's listing (``.../registry/api/v1/aplikasi``), paged with absolute ``next`` links and a
+``total``. Source config (JSON; every key optional)::
+
+    {
+      "params": {"kelompok": "layanan-publik"},   # query parameters of the first request (filters)
+      "per_page": 100,                            # page size asked for (1-500)
+      "limits": {...}, "konfirmasi_penghapusan": 0, "protected_fields": [...]
+    }
+
+The owner of each record is the OPD named by the registry's ``opd`` slug when that organization exists, else
+the source's own organization. An application that leaves the registry is withdrawn (soft delete) under the
+same hold rules as any dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ckan import model
+
+from .base import Check, Listing, Run, TangerangHarvesterBase, UpstreamRecord, is_dict
+from .http import msg
+from .json_api import walk_pages
+from .mapping import get_path, slug
+
+PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
+KELOMPOK = frozenset({"e-government", "layanan-publik"})
+STATUS = frozenset({"aktif", "dalam-kajian", "dihentikan"})
+SAMPLE_NOTE = "Data contoh (sample data), bukan data resmi Pemkot Tangerang."
+
+
+def check_per_page(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 500:
+        return None
+    return msg("harus bilangan bulat 1-500", "must be a whole number 1-500")
+
+
+# --- pure mapping ----------------------------------------------------------------------------------------
+
+
+def _usage(series: Any) -> list[dict[str, Any]]:
+    """The registry's ``pemakaian`` as the schema's ``penggunaan_bulanan``: months ``YYYY-MM`` with whole,
+    non-negative counts; malformed entries are left out, the last entry of a repeated month wins."""
+    months: dict[str, dict[str, Any]] = {}
+    for entry in series if isinstance(series, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        month = str(entry.get("bulan") or "")[:7]
+        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+            continue
+        if not 1 <= int(month[5:]) <= 12:
+            continue
+        item: dict[str, Any] = {"bulan": month}
+        for key in ("pengguna_aktif", "transaksi"):
+            value = entry.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+                item[key] = int(value)
+        months[month] = item
+    return [months[m] for m in sorted(months)]
+
+
+def _platforms(value: Any) -> list[dict[str, str]]:
+    out = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        kind = str(entry.get("platform") or entry.get("jenis") or "").strip().lower()
+        if kind not in PLATFORMS:
+            continue
+        item = {"jenis": kind}
+        url = str(entry.get("url") or "").strip()
+        if url.startswith(("http://", "https://")):
+            item["url"] = url
+        out.append(item)
+    return out
+
+
+def aplikasi_dataset(record: Mapping[str, Any]) -> dict[str, Any]:
+    """One registry record → the ``aplikasi`` dataset dict (without owner and provenance); pure.
+
+    Raises ``ValueError`` with a readable message when the record lacks what the schema requires."""
+    title = str(record.get("nama") or "").strip()
+    name = slug(str(record.get("slug") or record.get("id") or title))
+    kelompok = str(record.get("kelompok") or "").strip()
+    problems = []
+    if not title:
+        problems.append(msg("nama kosong", "nama is empty"))
+    if not name:
+        problems.append(msg("slug kosong", "slug is empty"))
+    if kelompok not in KELOMPOK:
+        problems.append(
+            msg(
+                f"kelompok {kelompok!r} bukan e-government/layanan-publik",
+                f"kelompok {kelompok!r} is not e-government/layanan-publik",
+            )
+        )
+    if problems:
+        raise ValueError(
+            msg(
+                f"Rekaman registri {record.get('id')!r} tidak sah",
+                f"Registry record {record.get('id')!r} is invalid",
+            )
+            + ": "
+            + "; ".join(problems)
+        )
+    notes = str(record.get("deskripsi") or "").strip() or title
+    if record.get("sample") and "contoh" not in notes.lower():
+        notes = f"{notes}\n\n{SAMPLE_NOTE}"
+    dataset: dict[str, Any] = {
+        "type": "aplikasi",
+        "name": name,
+        "title": title,
+        "notes": notes,
+        "kelompok": kelompok,
+        "platform": _platforms(record.get("platform")),
+        "penggunaan_bulanan": _usage(record.get("pemakaian")),
+        "resources": [],
+    }
+    live = record.get("dalam_tangerang_live")
+    if isinstance(live, bool):
+        dataset["dalam_tangerang_live"] = "true" if live else "false"
+    status = str(record.get("status") or "").strip()
+    if status in STATUS:
+        dataset["status_aplikasi"] = status
+    year = record.get("tahun_peluncuran")
+    if isinstance(year, int) and not isinstance(year, bool) and 1900 <= year <= 2100:
+        dataset["tahun_peluncuran"] = str(year)
+    if record.get("opd_nama"):
+        dataset["kontak_nama"] = str(record["opd_nama"])
+    if record.get("kontak_email"):
+        dataset["kontak_email"] = str(record["kontak_email"]).strip()
+    return dataset
+
+
+# --- the harvester ---------------------------------------------------------------------------------------
+
+
+class AppRegistryHarvester(TangerangHarvesterBase):
+    NAME = "tangerang_app_registry"
+    TITLE = "Tangerang: registri aplikasi (application registry)"
+    DESCRIPTION = (
+        "Registri aplikasi kota menjadi katalog aplikasi: platform, kelompok, status, OPD pemilik dan "
+        "penggunaan bulanan. / The city's application registry becomes the application catalogue: platforms, "
+        "group, status, owning OPD and monthly usage."
+    )
+    CONFIG: dict[str, Check] = {"params": is_dict, "per_page": check_per_page}
+
+    def gather_records(self, run: Run) -> Listing:
+        params = {**(run.config.get("params") or {}), "per_page": run.config.get("per_page", 100)}
+        listing = walk_pages(
+            run.client,
+            run.url,
+            {
+                "params": params,
+                "records_path": "data",
+                "pagination": {"type": "next_link", "next_path": "next", "total_path": "total"},
+            },
+        )
+        records = []
+        for position, record in enumerate(listing.records, 1):
+            upstream_id = get_path(record, "id") if isinstance(record, Mapping) else None
+            if upstream_id in (None, ""):
+                listing.complete = False
+                listing.problems.append(
+                    msg(f"rekaman ke-{position} tanpa 'id'", f"record {position} has no 'id'")
+                )
+                continue
+            records.append(UpstreamRecord(id=str(upstream_id), content=record))
+        listing.records = records
+        return listing
+
+    def build_dataset(self, run: Run, content: dict[str, Any], payload: Any) -> dict[str, Any]:
+        dataset = aplikasi_dataset(content)
+        owner = organization_id(str(content.get("opd") or ""))
+        if owner:
+            # The record's own OPD owns the application; otherwise the base gives it the source's OPD.
+            dataset["owner_org"] = owner
+        return dataset
+
+
+def organization_id(name: str) -> str | None:
+    """The id of the active organization named ``name``, or ``None``."""
+    if not name:
+        return None
+    row = (
+        model.Session.query(model.Group.id)
+        .filter(model.Group.name == name)
+        .filter(model.Group.is_organization.is_(True))
+        .filter(model.Group.state == "active")
+        .first()
+    )
+    return row[0] if row else None
