@@ -440,3 +440,23 @@ class TestEndpoints:
             k: v for k, v in EXPECTED.items() if k != "aplikasi_sumber"
         }
         assert created["aplikasi_sumber"] == "sobatdukcapil"
+
+
+def test_parse_takes_codes_from_another_catalogues_uris():
+    """The sample upstream's catalogue (like many others) names sectors and areas by URI only."""
+    from ckanext.dcat.processors import RDFParser
+
+    turtle = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<http://upstream.example/dataset/1> a dcat:Dataset ;
+    dct:title "Kunjungan puskesmas" ;
+    dcat:theme <http://upstream.example/dcat/sektor/1.02> ;
+    dcat:theme <http://upstream.example/tema/ekonomi> ;
+    dct:spatial <http://upstream.example/dcat/wilayah/36.71.06> .
+"""
+    parser = RDFParser(profiles=["euro_dcat_ap_3", "tangerang"])
+    parser.parse(turtle, _format="turtle")
+    (dataset,) = list(parser.datasets())
+    assert dataset["sektor"] == "1.02"
+    assert dataset["cakupan_wilayah"] == ["36.71.06"]

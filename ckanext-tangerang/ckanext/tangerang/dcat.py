@@ -347,6 +347,8 @@ class TangerangDCATProfile(RDFProfile):
             kode = str(location)[len(WILAYAH_BASE) :] if str(location).startswith(WILAYAH_BASE) else ""
             if kode not in wilayah:
                 kode = self._object_value(location, DCT.identifier)
+            if kode not in wilayah:
+                kode = _coded_segment(location, {"wilayah", "kode-wilayah"}) or ""
             if kode in wilayah:
                 codes.add(kode)
         if codes:
@@ -445,7 +447,8 @@ class TangerangDCATProfile(RDFProfile):
             notation = self._object_value(theme, SKOS.notation)
             if notation in urusan:
                 return notation
-        return None
+        kode = _coded_segment(theme, {"urusan", "sektor"})
+        return kode if kode in urusan else None
 
     @staticmethod
     def _drop_consumed_extras(dataset_dict: dict[str, Any], consumed: dict[str, set[str] | None]) -> None:
@@ -469,3 +472,12 @@ class TangerangDCATProfile(RDFProfile):
             elif extra.get("value") not in values:
                 kept.append(extra)
         dataset_dict["extras"] = kept
+
+
+def _coded_segment(uri: Any, kinds: set[str]) -> str | None:
+    """The code at the end of another catalogue's URI such as ``.../sektor/1.02`` or ``.../wilayah/36.71.01``:
+    the last path segment, when the one before it names the kind of code."""
+    parts = [p for p in urlparse(str(uri)).path.split("/") if p]
+    if len(parts) >= 2 and parts[-2].lower() in kinds:
+        return parts[-1]
+    return None

@@ -97,3 +97,40 @@ def activity_diff(original_action, context: Context, data_dict: DataDict) -> dic
                 "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
             )
     return result
+
+
+def lift_schema_extras(data_dict: DataDict) -> DataDict:
+    """Move free-form extras whose key is a field of the dataset's schema to that field, unless it is set.
+
+    Other CKAN catalogues (and ckanext-harvest's CKAN harvester, which copies them) carry Satu Data fields such
+    as klasifikasi or sektor as extras; CKAN would reject them next to schema fields of the same name.
+    """
+    extras = data_dict.get("extras")
+    if not isinstance(extras, list) or not extras:
+        return data_dict
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(data_dict.get("type") or "dataset") or {}
+    fields = {f["field_name"] for f in schema.get("dataset_fields", [])}
+    kept = []
+    for extra in extras:
+        key = extra.get("key") if isinstance(extra, dict) else None
+        if key in fields:
+            if data_dict.get(key) in (None, "", []):
+                data_dict[key] = extra.get("value")
+            continue
+        kept.append(extra)
+    data_dict["extras"] = kept
+    return data_dict
+
+
+@tk.chained_action
+def package_create(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``package_create``; schema fields sent as extras are taken as the fields themselves."""
+    return original_action(context, lift_schema_extras(data_dict))
+
+
+@tk.chained_action
+def package_update(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``package_update``; schema fields sent as extras are taken as the fields themselves."""
+    return original_action(context, lift_schema_extras(data_dict))
