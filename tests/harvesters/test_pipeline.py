@@ -10,32 +10,15 @@ from pathlib import Path
 import pytest
 from ckan.tests import helpers
 
+from ckanext.tangerang.logic.demo_harvest import json_api_config
+
 from .conftest import create_source, datasets_of, run_jobs
 
 pytestmark = [pytest.mark.usefixtures("with_plugins")]
 
+# The demo's JSON API source for LAKSA, with short limits so that the fault tests finish quickly.
 LAKSA_CONFIG = {
-    "aplikasi_sumber": "laksa",
-    "records_path": "data",
-    "pagination": {"type": "none", "total_path": "total"},
-    "fields": {
-        "name": "id",
-        "title": "judul",
-        "notes": "deskripsi",
-        "tags": "kata_kunci",
-        "klasifikasi": "klasifikasi",
-        "sektor": "sektor",
-        "frekuensi": "frekuensi",
-        "cakupan_wilayah": "cakupan_wilayah",
-        "tingkat_penyajian": "tingkat_penyajian",
-        "satuan": "satuan",
-        "ukuran": "ukuran",
-        "tahun_awal": "tahun",
-        "tahun_akhir": "tahun",
-    },
-    "values": {"tingkat_penyajian": {"individu": None, "fasilitas": None}},
-    "resources_path": "distribusi",
-    "resource_fields": {"url": "url", "name": "judul", "format": "format"},
+    **json_api_config("laksa"),
     "limits": {"retries": 1, "backoff": 0.05, "max_retry_after": 1, "read_timeout": 1, "total_timeout": 4},
 }
 EDITED = "laksa-pengaduan-per-kecamatan-2024"

@@ -126,7 +126,6 @@ def json_api_config(aplikasi: str) -> dict[str, Any]:
             "tahun_awal": "tahun",
             "tahun_akhir": "tahun",
         },
-        "values": {"tingkat_penyajian": {"individu": None, "fasilitas": None}},
         "resources_path": "distribusi",
         "resource_fields": {"url": "url", "name": "judul", "format": "format"},
     }
