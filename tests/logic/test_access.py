@@ -101,7 +101,10 @@ class TestApi:
 
         for fl in ("res_url", "name,res_url,url"):
             raw = app.get(f"/api/3/action/package_search?fl={fl}", headers=headers)
+            assert raw.status_code == 200, raw.body
             assert SECRET_URL not in raw.body
+            # The open dataset's URL is still there: the search itself worked.
+            assert url_of("terbuka") in raw.body
 
         access = app.get(f"/api/3/action/tangerang_resource_access_show?id={resource_id}", headers=headers)
         assert access.json["result"]["unduh"] is False

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
-from ckan.tests import factories
+from ckan.tests import factories, helpers
+from werkzeug.datastructures import MultiDict
+
+from tests.helpers import valid_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -58,3 +63,82 @@ def test_bad_email_is_reported_next_to_the_field(app, steward):
     assert "Alamat surel tidak sah" in response.body
     assert "Not a valid e-mail address" in response.body
     assert "Traceback" not in response.body
+
+
+def test_edit_form_lists_the_applications(app, steward):
+    user, org = steward
+    sysadmin = factories.Sysadmin()
+    helpers.call_action(
+        "package_create",
+        context={"user": sysadmin["name"]},
+        type="aplikasi",
+        name="simpus",
+        title="SIMPUS",
+        notes="Sistem informasi puskesmas.",
+        owner_org=org["id"],
+        kelompok="e-government",
+        status_aplikasi="aktif",
+    )
+    dataset = helpers.call_action(
+        "package_create",
+        context={"user": sysadmin["name"]},
+        **valid_dataset(org["id"], aplikasi_sumber="simpus"),
+    )
+    page = app.get(f"/dataset/edit/{dataset['name']}", headers={"Authorization": user["token"]})
+    assert page.status_code == 200
+    assert '<option value="simpus" selected>SIMPUS</option>' in page.body
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would submit from the dataset form: inputs, textareas and selected options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("checkbox", "radio", "file", "submit"):
+            self.fields.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.fields.append((self._textarea, ""))
+
+    def handle_data(self, data):
+        if self._textarea:
+            name, value = self.fields[-1]
+            self.fields[-1] = (name, value + data)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def test_saving_the_edit_form_keeps_the_access_class(app, steward):
+    user, org = steward
+    sysadmin = factories.Sysadmin()
+    dataset = helpers.call_action(
+        "package_create", context={"user": sysadmin["name"]}, **valid_dataset(org["id"])
+    )
+    headers = {"Authorization": user["token"]}
+    form = _FormFields()
+    form.feed(app.get(f"/dataset/edit/{dataset['name']}", headers=headers).body)
+    fields = [(k, v) for k, v in form.fields if k not in ("q",)]
+    fields = [(k, "Judul baru" if k == "title" else v) for k, v in fields] + [("save", "")]
+    response = app.post(
+        f"/dataset/edit/{dataset['name']}", headers=headers, data=MultiDict(fields), follow_redirects=False
+    )
+    assert response.status_code == 302, response.body[-3000:]
+    saved = helpers.call_action("package_show", id=dataset["id"])
+    assert saved["title"] == "Judul baru"
+    assert saved["klasifikasi"] == "terbuka"
+    assert saved["private"] is False
+    assert saved["cakupan_wilayah"] == dataset["cakupan_wilayah"]

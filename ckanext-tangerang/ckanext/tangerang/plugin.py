@@ -58,7 +58,8 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         fl = search_params.get("fl")
         fields = fl.replace(",", " ").split() if isinstance(fl, str) else list(fl or [])
         if fields and not set(fields) <= {"id", "name"}:
-            search_params["fl"] = " ".join(dict.fromkeys([*fields, "extras_klasifikasi", "owner_org"]))
+            # package_search joins the list itself after this hook.
+            search_params["fl"] = list(dict.fromkeys([*fields, "extras_klasifikasi", "owner_org"]))
         return search_params
 
     def after_dataset_search(
