@@ -159,7 +159,8 @@ wait_port() { # name port seconds
   local i
   for ((i = 0; i < $3 * 4; i++)); do
     port_busy "$2" && return 0
-    pid_alive "$1" || die "$1 exited while starting; see $LOG/$1.log"
+    # A daemonizing server (Redis) writes its pid file a moment after it forks: no file yet is not a death.
+    if [ -s "$RUN/$1.pid" ] && ! pid_alive "$1"; then die "$1 exited while starting; see $LOG/$1.log"; fi
     sleep 0.25
   done
   die "$1 did not open port $2 within $3 s; see $LOG/$1.log"
