@@ -170,16 +170,24 @@ describe('the portal for the public', () => {
 });
 
 describe('the portal for stewards', () => {
-  // Known bug, recorded in the closing note: saving the edit form in Chromium leaves the dataset in state
-  // "draft" (so the public loses it), while the same form posted by tests/logic/test_forms.py stays active.
-  // The test still runs and reports; it is marked todo until the cause is found.
-  test('a steward signs in and edits a dataset', { todo: 'browser edit leaves the dataset in draft' }, async () => {
+  // CKAN 2.12's edit form has two submit buttons named "save": "Batalkan publikasi" (value go-metadata-unpublish,
+  // which turns the dataset into a draft the public cannot see) and the update button. Session 1 clicked the first
+  // button matching `button[name=save]`, which is the unpublish one, and took the resulting draft for a bug.
+  test('a steward signs in and edits a dataset', async () => {
     const page = await newPage(browser);
     await login(page);
     await page.goto(`${BASE}/dataset/edit/${names.open}`);
+    const unpublish = page.locator('.form-actions button[name=save][value=go-metadata-unpublish]');
+    assert.match(await unpublish.textContent(), /Batalkan publikasi/);
+    const update = page.locator('.form-actions button[name=save]:not([value])');
+    assert.match(await update.textContent(), /Perbarui Dataset/);
+    assert.deepEqual(await axeViolations(page), [], 'edit form: serious or critical accessibility violations');
+    const overflow = await screenshots(browser, page.url(), 'dataset-edit', { signedIn: page });
+    assert.ok(overflow.phone <= 1, `the edit form is ${overflow.phone}px wider than a 360px phone screen`);
     const title = `Data Uji terbuka disunting ${Date.now()}`;
     await page.fill('#field-title', title);
-    await Promise.all([page.waitForURL(new RegExp(`/dataset/${names.open}$`)), page.click('.form-actions button[name=save]')]);
+    await Promise.all([page.waitForURL(new RegExp(`/dataset/${names.open}$`)), update.click()]);
+    assert.equal((await publicApi('package_show', { id: names.open })).state, 'active');
     assert.match(await page.textContent('h1'), new RegExp(title));
     const shown = await publicApi('package_show', { id: names.open });
     assert.equal(shown.title, title);

@@ -61,8 +61,11 @@ def test_english_catalogue_covers_the_template():
 
 
 def test_the_checker_finds_english_interface_text():
-    html = '<p>Datasets</p><input placeholder="Search datasets..."><p>Aduan LAKSA</p><script>Log in</script>'
-    assert visible_text.untranslated(html) == ["Datasets", "Search datasets..."]
+    html = (
+        '<p>Datasets</p><input placeholder="Search datasets..."><p>Aduan LAKSA</p><script>Log in</script>'
+        '<small>You can use <a href="#markdown">Markdown formatting</a> here</small>'
+    )
+    assert visible_text.untranslated(html) == ["Datasets", "Markdown formatting", "Search datasets...", "You can use"]
 
 
 PAGES = {
@@ -84,13 +87,20 @@ PAGES = {
     "steward-dataset-page": ("/dataset/aduan-laksa-tertutup", "sysadmin"),
     "steward-dashboard": ("/dashboard/datasets", "editor"),
     "steward-kajian": ("/aplikasi-kajian", "editor"),
+    "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
+    "steward-new-dataset": ("/dataset/new", "editor"),
+    "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
 }
 
 
 @pytest.mark.usefixtures("with_plugins")
 def test_pages_in_indonesian_have_no_english_interface_text(app, city):
     resource = city["datasets"]["terbuka"]["resources"][0]
-    pages = dict(PAGES, resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None))
+    pages = dict(
+        PAGES,
+        resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),
+        **{"steward-edit-resource": (f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}/edit", "sysadmin")},
+    )
     found = {}
     for name, (url, who) in pages.items():
         extra = {"headers": {"Authorization": city[who]["token"]}} if who else {}

@@ -121,7 +121,15 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
     ids = _msgids(ckan_pot) | _msgids(Path(str(ours)))
     exact, patterns = set(), []
     for msgid in ids:
-        if "<" in msgid or not re.search(r"[A-Za-z]{2}", msgid) or msgid in SAME_IN_INDONESIAN:
+        if "<" in msgid:
+            # A string with markup reaches the page as several text nodes: each piece of two or more English
+            # words ("You can use", "Markdown formatting") counts on its own.
+            for piece in re.split(r"<[^>]*>", msgid):
+                piece = _normal(piece)
+                if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2 and not re.search(r"%\(|\{\w*\}|%[sd]", piece):
+                    exact.add(piece)
+            continue
+        if not re.search(r"[A-Za-z]{2}", msgid) or msgid in SAME_IN_INDONESIAN:
             continue
         placeholder = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
         if placeholder.search(msgid):
