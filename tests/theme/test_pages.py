@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -132,6 +133,33 @@ class TestOtherPages:
         assert "Tahunan" in body
         assert "LAKSA" in body
         assert "satudata@tangerangkota.go.id" in body
+
+    def test_dataset_page_sidebar_names_the_opd_and_the_source_application(self, app, city):
+        body = app.get("/dataset/aduan-laksa-terbuka").body
+        sidebar = body[body.index('id="organization-info"') :]
+        assert "Dinas Komunikasi dan Informatika" in sidebar.split("</section>")[0]
+        assert 'href="/aplikasi/laksa"' in body
+        assert ">LAKSA<" in body  # the application's title, not only its name
+
+    def test_structured_data_follows_edits_and_access(self, app, city):
+        def json_ld(url, **kw):
+            body = app.get(url, **kw).body
+            start = body.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+            return json.loads(body[start : body.index("</script>", start)])
+
+        first = json.dumps(json_ld("/dataset/aduan-laksa-terbuka"))
+        assert "Aduan LAKSA per Kategori (terbuka)" in first
+        assert first == json.dumps(json_ld("/dataset/aduan-laksa-terbuka"))  # the remembered copy is the same
+        helpers.call_action(
+            "package_patch",
+            context={"user": city["sysadmin"]["name"]},
+            id="aduan-laksa-terbuka",
+            title="Aduan LAKSA disunting",
+        )
+        assert "Aduan LAKSA disunting" in json.dumps(json_ld("/dataset/aduan-laksa-terbuka"))
+        # A limited dataset's file address is withheld from the public in the JSON-LD too, but not from its OPD.
+        assert "aduan.csv" not in json.dumps(json_ld("/dataset/aduan-laksa-terbatas"))
+        assert "aduan.csv" in json.dumps(json_ld("/dataset/aduan-laksa-terbatas", **as_user(city["editor"])))
 
     def test_developer_page_and_sectors(self, app, city):
         body = app.get("/pengembang").body
