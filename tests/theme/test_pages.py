@@ -9,6 +9,7 @@ import pytest
 from ckan.tests import helpers
 
 from tests.helpers import valid_dataset
+from tests.theme.conftest import aplikasi
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -168,12 +169,28 @@ class TestOtherPages:
         assert "2.16" in app.get("/sektor").body
 
 
-def test_anonymous_counts_are_cached_but_signed_in_ones_are_not(app, city):
+def test_anonymous_counts_are_cached_until_the_catalogue_changes(app, city):
+    from ckanext.tangerang import generation
+    from ckanext.tangerang import helpers as theme_helpers
+
     assert "3 dataset" in text(app.get("/").body)
+    before = generation.current()
+    assert f"home_stats@{before}" in theme_helpers._ANON_CACHE  # kept for the next anonymous visitor
     ctx = {"user": city["sysadmin"]["name"]}
     org = city["orgs"]["dinkes"]["id"]
     helpers.call_action(
         "package_create", context=dict(ctx), **valid_dataset(org, name="baru", title="Data Baru")
     )
-    assert "3 dataset" in text(app.get("/").body)  # a minute's cache for anonymous visitors
-    assert "5 dataset" in text(app.get("/", **as_user(city["sysadmin"])).body)
+    assert generation.current() != before
+    assert "4 dataset" in text(app.get("/").body)  # a change shows at once, not after the cache's minute
+    assert "5 dataset" in text(app.get("/", **as_user(city["sysadmin"])).body)  # never cached for the signed-in
+
+
+def test_a_new_application_shows_in_the_summary_line_at_once(app, city):
+    assert "3 aplikasi: 1 e-government, 2 layanan publik" in text(app.get("/aplikasi").body)
+    helpers.call_action(
+        "package_create",
+        context={"user": city["sysadmin"]["name"]},
+        **aplikasi(city["orgs"]["dinkes"]["id"], name="si-baru", title="SI Baru", kelompok="e-government"),
+    )
+    assert "4 aplikasi: 2 e-government, 2 layanan publik" in text(app.get("/aplikasi").body)

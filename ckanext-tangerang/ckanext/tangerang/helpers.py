@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
-from ckanext.tangerang import codelists, theme
+from ckanext.tangerang import codelists, generation, theme
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 
@@ -164,7 +164,9 @@ def tangerang_organization_info(org_id: str) -> dict[str, Any]:
 
 # --- Theme: home page, application catalogue, OPD pages ------------------------------------------------------
 # Counts come from package_search in the visitor's context, so access classes decide what is counted. Only what
-# an anonymous visitor sees is cached (per process, a minute): signed-in visitors may see more, and never share.
+# an anonymous visitor sees is cached (per process, a minute at most, and only while the catalogue's generation
+# stays the same: any change to a dataset or application starts afresh): signed-in visitors may see more, and
+# never share.
 
 _ANON_CACHE: dict[str, tuple[float, Any]] = {}
 ANON_CACHE_SECONDS = 60
@@ -181,10 +183,13 @@ def _anon_cached(key: str, compute: Callable[[], Any]) -> Any:
     if _signed_in():
         return compute()
     now = time.monotonic()
+    key = f"{key}@{generation.current()}"
     hit = _ANON_CACHE.get(key)
     if hit and hit[0] > now:
         return hit[1]
     value = compute()
+    for old in [k for k, (expires, _) in _ANON_CACHE.items() if expires <= now]:
+        _ANON_CACHE.pop(old, None)
     _ANON_CACHE[key] = (now + ANON_CACHE_SECONDS, value)
     return value
 

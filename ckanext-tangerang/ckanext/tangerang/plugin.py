@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckan.types import Context
 
-from ckanext.tangerang import facets
+from ckanext.tangerang import facets, generation
 from ckanext.tangerang.logic import access, indexing
 
 
@@ -25,6 +25,7 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IDomainObjectModification, inherit=True)
 
     # IConfigurer
 
@@ -42,6 +43,11 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         self, facets_dict: dict[str, Any], organization_type: str, package_type: str | None
     ) -> dict[str, Any]:
         return facets.dataset_facets(facets_dict, package_type or "dataset")
+
+    # IDomainObjectModification: any dataset or application change renews the anonymous visitors' cached figures.
+
+    def notify(self, entity: Any, operation: str) -> None:
+        generation.bump()
 
     # IPackageController: facet and sort fields, and the OPD's names for search.
 
