@@ -42,7 +42,16 @@ def world():
                 title=f"Kunjungan Puskesmas ({klasifikasi})",
                 klasifikasi=klasifikasi,
                 produsen_data_email="data@dinkes.tangerangkota.go.id",
-                resources=[{"url": url_of(klasifikasi), "name": "Data 2025", "format": "CSV"}],
+                resources=[
+                    {
+                        "url": url_of(klasifikasi),
+                        "name": "Data 2025",
+                        "format": "CSV",
+                        # as the DCAT harvester brings them (dcat:downloadURL, dcat:accessURL)
+                        "download_url": url_of(klasifikasi),
+                        "access_url": url_of(klasifikasi) + "?akses=api",
+                    }
+                ],
             ),
         )
         resource_id = dataset["resources"][0]["id"]
@@ -96,7 +105,7 @@ class TestApi:
         assert SECRET_URL not in json.dumps(shown)
         resource_id = world["datasets"]["terbatas"]["resources"][0]["id"]
         resource = app.get(f"/api/3/action/resource_show?id={resource_id}", headers=headers).json["result"]
-        assert resource["url"] == ""
+        assert resource["url"] == resource["download_url"] == resource["access_url"] == ""
         assert resource["akses_terbatas"] is True
 
         for fl in ("res_url", "name,res_url,url"):

@@ -15,8 +15,9 @@ from ckan import model
 from ckan.types import Context
 
 LIMITED = "terbatas"
-# Keys of a resource dict, or of a flattened Solr result, that lead to the data itself.
-RESOURCE_DATA_KEYS = ("url",)
+# Keys of a resource dict, or of a flattened Solr result, that lead to the data itself. download_url and
+# access_url are what the DCAT harvester brings from dcat:downloadURL and dcat:accessURL.
+RESOURCE_DATA_KEYS = ("url", "download_url", "access_url")
 SEARCH_DATA_KEYS = ("res_url", "url", "download_url")
 
 
