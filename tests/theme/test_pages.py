@@ -162,6 +162,24 @@ class TestOtherPages:
         assert "aduan.csv" not in json.dumps(json_ld("/dataset/aduan-laksa-terbatas"))
         assert "aduan.csv" in json.dumps(json_ld("/dataset/aduan-laksa-terbatas", **as_user(city["editor"])))
 
+    def test_resource_page_names_its_fields_and_hides_bookkeeping(self, app, city):
+        resource = city["datasets"]["terbuka"]["resources"][0]
+        helpers.call_action(
+            "resource_patch",
+            context={"user": city["sysadmin"]["name"]},
+            id=resource["id"],
+            mimetype="text/csv",
+            size=2048,
+            download_url="https://data.tangerangkota.go.id/aduan.csv",
+        )
+        body = app.get(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}").body
+        table = text(body[body.index('data-module="table-toggle-more"') :].split("</table>")[0])
+        assert "Tipe MIME text/csv" in table
+        assert "Ukuran berkas 2" in table  # 2 KiB, as CKAN formats sizes
+        assert "Alamat unduhan (DCAT) https://data.tangerangkota.go.id/aduan.csv" in table
+        for bookkeeping in ("Position", "Package id", "Datastore active", "Has views", "State", resource["id"]):
+            assert bookkeeping not in table
+
     def test_developer_page_and_sectors(self, app, city):
         body = app.get("/pengembang").body
         for example in ("package_search", "package_show", "tangerang_resource_access_show", "/catalog.ttl"):

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ckanext.tangerang import codelists, generation, theme
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
 def tangerang_walidata() -> dict[str, str]:
@@ -136,6 +137,61 @@ def tangerang_structured_data(pkg: dict[str, Any]) -> str:
         while len(_LD_CACHE) > _LD_CACHE_SIZE:
             _LD_CACHE.popitem(last=False)
     return value
+
+
+# A resource's own keys that say something to a visitor, with their labels; CKAN's bookkeeping (id, position,
+# state, datastore_active, ...) is left out, and keys nobody named are shown as CKAN would, as record content.
+_RESOURCE_LABELS = {
+    "mimetype": ("Tipe MIME", "MIME type"),
+    "mimetype_inner": ("Tipe MIME isi", "Inner MIME type"),
+    "size": ("Ukuran berkas", "File size"),
+    "hash": ("Checksum", "Checksum"),
+    "resource_type": ("Jenis sumber data", "Resource type"),
+    "download_url": ("Alamat unduhan (DCAT)", "Download URL (DCAT)"),
+    "access_url": ("Alamat akses (DCAT)", "Access URL (DCAT)"),
+    "uri": ("URI distribusi", "Distribution URI"),
+    "modified": ("Diubah di sumber", "Modified at the source"),
+    "issued": ("Diterbitkan di sumber", "Issued at the source"),
+    "license": ("Lisensi berkas", "File licence"),
+    "rights": ("Hak", "Rights"),
+    "language": ("Bahasa", "Language"),
+}
+_RESOURCE_HIDDEN = {
+    "id", "package_id", "position", "state", "datastore_active", "has_views", "url_type", "cache_url",
+    "cache_last_updated", "distribution_ref", "tracking_summary", "akses_terbatas",
+    "datastore_contains_all_records_of_source_file", "created", "metadata_modified", "last_modified",
+    "format", "name", "description", "url",
+}
+
+
+def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The rows under "more" on a resource page: label, value and whether the value is a link."""
+    shown_by_schema = {f["field_name"] for f in (schema or {}).get("resource_fields", [])}
+    lang = _lang()
+    rows = []
+    for key, value in res.items():
+        if key in _RESOURCE_HIDDEN or key in shown_by_schema or value in (None, "", [], {}):
+            continue
+        label = _RESOURCE_LABELS.get(key)
+        text = value
+        if key == "size":
+            try:
+                text = tk.h.localised_filesize(int(value))
+            except (TypeError, ValueError):
+                pass
+        elif isinstance(value, str) and DATETIME_RE.match(value):
+            text = tk.h.render_datetime(value) or value
+        elif not isinstance(value, str):
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+        rows.append(
+            {
+                "label": (label[0] if lang == "id" else label[1]) if label else key.replace("_", " ").capitalize(),
+                "value": text,
+                "link": isinstance(value, str) and value.startswith(("https://", "http://")),
+                "known": bool(label),
+            }
+        )
+    return sorted(rows, key=lambda r: (not r["known"], r["label"]))
 
 
 def tangerang_organization_info(org_id: str) -> dict[str, Any]:
