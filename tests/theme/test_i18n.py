@@ -65,7 +65,12 @@ def test_the_checker_finds_english_interface_text():
         '<p>Datasets</p><input placeholder="Search datasets..."><p>Aduan LAKSA</p><script>Log in</script>'
         '<small>You can use <a href="#markdown">Markdown formatting</a> here</small>'
     )
-    assert visible_text.untranslated(html) == ["Datasets", "Markdown formatting", "Search datasets...", "You can use"]
+    assert visible_text.untranslated(html) == [
+        "Datasets",
+        "Markdown formatting",
+        "Search datasets...",
+        "You can use",
+    ]
 
 
 PAGES = {
@@ -99,7 +104,12 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),
-        **{"steward-edit-resource": (f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}/edit", "sysadmin")},
+        **{
+            "steward-edit-resource": (
+                f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}/edit",
+                "sysadmin",
+            )
+        },
     )
     found = {}
     for name, (url, who) in pages.items():

@@ -145,7 +145,9 @@ class TestOtherPages:
     def test_structured_data_follows_edits_and_access(self, app, city):
         def json_ld(url, **kw):
             body = app.get(url, **kw).body
-            start = body.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+            start = body.index('<script type="application/ld+json">') + len(
+                '<script type="application/ld+json">'
+            )
             return json.loads(body[start : body.index("</script>", start)])
 
         first = json.dumps(json_ld("/dataset/aduan-laksa-terbuka"))
@@ -177,7 +179,14 @@ class TestOtherPages:
         assert "Tipe MIME text/csv" in table
         assert "Ukuran berkas 2" in table  # 2 KiB, as CKAN formats sizes
         assert "Alamat unduhan (DCAT) https://data.tangerangkota.go.id/aduan.csv" in table
-        for bookkeeping in ("Position", "Package id", "Datastore active", "Has views", "State", resource["id"]):
+        for bookkeeping in (
+            "Position",
+            "Package id",
+            "Datastore active",
+            "Has views",
+            "State",
+            resource["id"],
+        ):
             assert bookkeeping not in table
 
     def test_developer_page_and_sectors(self, app, city):
@@ -201,7 +210,9 @@ def test_anonymous_counts_are_cached_until_the_catalogue_changes(app, city):
     )
     assert generation.current() != before
     assert "4 dataset" in text(app.get("/").body)  # a change shows at once, not after the cache's minute
-    assert "5 dataset" in text(app.get("/", **as_user(city["sysadmin"])).body)  # never cached for the signed-in
+    assert "5 dataset" in text(
+        app.get("/", **as_user(city["sysadmin"])).body
+    )  # never cached for the signed-in
 
 
 def test_a_new_application_shows_in_the_summary_line_at_once(app, city):

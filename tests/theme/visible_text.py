@@ -126,7 +126,9 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
             # words ("You can use", "Markdown formatting") counts on its own.
             for piece in re.split(r"<[^>]*>", msgid):
                 piece = _normal(piece)
-                if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2 and not re.search(r"%\(|\{\w*\}|%[sd]", piece):
+                if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2 and not re.search(
+                    r"%\(|\{\w*\}|%[sd]", piece
+                ):
                     exact.add(piece)
             continue
         if not re.search(r"[A-Za-z]{2}", msgid) or msgid in SAME_IN_INDONESIAN:

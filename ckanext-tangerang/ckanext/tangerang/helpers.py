@@ -124,9 +124,7 @@ def tangerang_structured_data(pkg: dict[str, Any]) -> str:
     Building it (an rdflib graph, the profiles looked up among the entry points, JSON-LD serialisation) costs
     about 45 ms a page. The key is the dataset dict the visitor sees (after access redaction) and the language,
     so an edit, a change of access class or another visitor's view gets its own entry; nothing goes stale."""
-    key = hashlib.sha1(
-        (json.dumps(pkg, sort_keys=True, default=str) + _lang()).encode("utf-8")
-    ).hexdigest()
+    key = hashlib.sha256((json.dumps(pkg, sort_keys=True, default=str) + _lang()).encode("utf-8")).hexdigest()
     with _LD_LOCK:
         if key in _LD_CACHE:
             _LD_CACHE.move_to_end(key)
@@ -157,10 +155,26 @@ _RESOURCE_LABELS = {
     "language": ("Bahasa", "Language"),
 }
 _RESOURCE_HIDDEN = {
-    "id", "package_id", "position", "state", "datastore_active", "has_views", "url_type", "cache_url",
-    "cache_last_updated", "distribution_ref", "tracking_summary", "akses_terbatas",
-    "datastore_contains_all_records_of_source_file", "created", "metadata_modified", "last_modified",
-    "format", "name", "description", "url",
+    "id",
+    "package_id",
+    "position",
+    "state",
+    "datastore_active",
+    "has_views",
+    "url_type",
+    "cache_url",
+    "cache_last_updated",
+    "distribution_ref",
+    "tracking_summary",
+    "akses_terbatas",
+    "datastore_contains_all_records_of_source_file",
+    "created",
+    "metadata_modified",
+    "last_modified",
+    "format",
+    "name",
+    "description",
+    "url",
 }
 
 
@@ -185,7 +199,9 @@ def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | 
             text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
         rows.append(
             {
-                "label": (label[0] if lang == "id" else label[1]) if label else key.replace("_", " ").capitalize(),
+                "label": (label[0] if lang == "id" else label[1])
+                if label
+                else key.replace("_", " ").capitalize(),
                 "value": text,
                 "link": isinstance(value, str) and value.startswith(("https://", "http://")),
                 "known": bool(label),
