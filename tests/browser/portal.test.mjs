@@ -159,6 +159,17 @@ describe('the portal for the public', () => {
     await checkPage(resource, 'resource-preview');
   });
 
+  test('sector page: the OPDs and applications producing its datasets', async () => {
+    const page = await visit(`${BASE}/sektor`);
+    await Promise.all([page.waitForURL(/\/sektor\/2\.12$/), page.click('a[href$="/sektor/2.12"]')]);
+    await page.waitForLoadState('networkidle');
+    assert.match(await page.textContent('h1'), /^2\.12 /);
+    assert.ok(await page.isVisible(`#sector-opds ~ ul a[href*="organization=${names.org}"]`));
+    assert.ok(await page.isVisible(`#sector-apps ~ ul a[href$="/aplikasi/${names.app}"]`));
+    assert.doesNotMatch(await page.textContent('main, [role=main]'), /Data Uji tertutup/);
+    await checkPage(page, 'sector');
+  });
+
   test('OPD page: counts, applications and datasets of the OPD', async () => {
     const page = await visit(`${BASE}/organization/${names.org}`);
     const figures = await page.textContent('.tangerang-opd .tangerang-stats');

@@ -86,6 +86,7 @@ PAGES = {
     "opd-list": ("/organization", None),
     "about": ("/about", None),
     "sectors": ("/sektor", None),
+    "sector-page": ("/sektor/2.16", None),
     "developer": ("/pengembang", None),
     "login": ("/user/login", None),
     "steward-home": ("/", "sysadmin"),

@@ -189,6 +189,17 @@ class TestOtherPages:
         ):
             assert bookkeeping not in table
 
+    def test_sector_page_counts_what_the_visitor_may_see(self, app, city):
+        body = app.get("/sektor").body
+        assert 'href="/sektor/2.16"' in body
+        page = text(app.get("/sektor/2.16").body)
+        assert "2.16 Komunikasi dan Informatika" in page
+        assert "2 dataset 1 OPD 1 aplikasi" in page  # terbuka and terbatas; the tertutup one is not counted
+        assert "(tertutup)" not in page
+        assert "Dinas Komunikasi dan Informatika" in page and "LAKSA" in page
+        assert "3 dataset" in text(app.get("/sektor/2.16", **as_user(city["sysadmin"])).body)
+        assert app.get("/sektor/9.99", status=404).status_code == 404
+
     def test_developer_page_and_sectors(self, app, city):
         body = app.get("/pengembang").body
         for example in ("package_search", "package_show", "tangerang_resource_access_show", "/catalog.ttl"):

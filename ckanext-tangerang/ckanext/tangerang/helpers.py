@@ -210,6 +210,26 @@ def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | 
     return sorted(rows, key=lambda r: (not r["known"], r["label"]))
 
 
+def tangerang_aplikasi_titles(names: list[str]) -> dict[str, str]:
+    """Titles of several application records in one search (name → title; a name without a record maps to
+    itself), remembered for the rest of the request like ``tangerang_aplikasi_title``."""
+    titles = _request_memo("aplikasi_titles")
+    wanted = [n for n in dict.fromkeys(names) if n and NAME_RE.match(n) and n not in titles]
+    if wanted:
+        result = tk.get_action("package_search")(
+            {},
+            {
+                "fq": "+dataset_type:aplikasi +name:(" + " OR ".join(f'"{n}"' for n in wanted) + ")",
+                "rows": len(wanted),
+                "fl": ["name", "title"],
+            },
+        )
+        found = {r["name"]: r["title"] for r in result["results"]}
+        for n in wanted:
+            titles[n] = found.get(n, n)
+    return {n: titles.get(n, n) for n in names}
+
+
 def tangerang_organization_info(org_id: str) -> dict[str, Any]:
     """The organization as the sidebar of a dataset page shows it (title, description, image), without the
     dataset count, members and followers that ``h.get_organization`` also computes (about 50 ms a page)."""

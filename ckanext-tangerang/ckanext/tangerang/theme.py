@@ -16,6 +16,8 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 from markupsafe import Markup
 
+from ckanext.tangerang import codelists
+
 tangerang_theme = Blueprint("tangerang_theme", __name__)
 
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
@@ -255,6 +257,41 @@ def kajian() -> str:
 def sectors() -> str:
     """Government-affairs sectors with the number of datasets the visitor may see in each."""
     return tk.render("tangerang/sectors.html", {})
+
+
+@tangerang_theme.route("/sektor/<code>")
+def sector(code: str) -> str:
+    """One sector: how many datasets the visitor may see, which OPDs and applications produce them, the latest."""
+    row = codelists.by_code("urusan_pemerintahan").get(code)
+    if row is None:
+        return tk.abort(404, tk._("No such sector: see the list of sectors."))
+    result = tk.get_action("package_search")(
+        {},
+        {
+            "fq": f'+dataset_type:dataset +sektor:"{code}"',
+            "include_private": True,  # CKAN keeps to the visitor's permission labels
+            "rows": 6,
+            "sort": "metadata_modified desc",
+            "facet.field": '["organization", "aplikasi_sumber"]',
+            "facet.limit": 50,
+        },
+    )
+    facets = result["search_facets"]
+    opds = sorted(
+        facets.get("organization", {}).get("items", []), key=lambda i: (-i["count"], i["display_name"])
+    )
+    apps = sorted(facets.get("aplikasi_sumber", {}).get("items", []), key=lambda i: (-i["count"], i["name"]))
+    return tk.render(
+        "tangerang/sector.html",
+        {
+            "code": code,
+            "sector": row,
+            "count": result["count"],
+            "datasets": result["results"],
+            "opds": opds,
+            "apps": apps,
+        },
+    )
 
 
 @tangerang_theme.route("/pengembang")
