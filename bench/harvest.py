@@ -32,6 +32,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from results import write_section  # noqa: E402
+
 VENV = Path(sys.executable).parent
 CKAN = VENV / "ckan"
 STOCK_PLUGINS = "harvest ckan_harvester activity"
@@ -330,16 +333,6 @@ def section(results: list[dict], machine: str) -> str:
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str) -> None:
-    current = path.read_text() if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(r"(?ms)^## Harvest\n.*?(?=^## |\Z)")
-    if pattern.search(current):
-        current = pattern.sub(text + "\n", current)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
@@ -380,7 +373,7 @@ def main() -> None:
             upstream.terminate()
             upstream.wait(timeout=20)
     if args.results:
-        write_section(args.results, section(results, args.machine))
+        write_section(section(results, args.machine), args.results)
 
 
 if __name__ == "__main__":

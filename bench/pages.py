@@ -15,23 +15,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
-import re
 import statistics
+import sys
 import time
 from pathlib import Path
 
 import requests
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import machine, percentile, write_section
+
 SECTION = "## Page server time"
 TARGET_MS = 300  # the brief: home, dataset and app catalogue pages p95 at most 300 ms server time
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def first_of(base: str, dataset_type: str) -> str:
@@ -53,19 +48,6 @@ def measure(session: requests.Session, url: str, count: int) -> list[float]:
         response.raise_for_status()
         times.append((time.perf_counter() - start) * 1000)
     return times
-
-
-def machine() -> str:
-    cores = os.cpu_count()
-    memory = ""
-    try:
-        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        memory = f", {kb / 1024 / 1024:.0f} GiB"
-    except (OSError, AttributeError):
-        pass
-    return (
-        f"{cores} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
 
 
 def main() -> None:
@@ -128,12 +110,8 @@ def main() -> None:
     ]
     section = "\n".join(lines)
     print(section)
-    if args.no_write:
-        return
-    text = RESULTS.read_text()
-    pattern = re.compile(rf"^{re.escape(args.section)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    if not args.no_write:
+        write_section(section)
 
 
 if __name__ == "__main__":

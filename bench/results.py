@@ -1,0 +1,41 @@
+"""What the benchmarks share: percentiles, the machine line, and replacing one section of bench/RESULTS.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    memory = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return (
+        f"{cores} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def write_section(section: str, path: Path = RESULTS) -> None:
+    """Replace the section whose heading is ``section``'s first line (up to the next ``## ``), or append it."""
+    heading = section.split("\n", 1)[0]
+    current = path.read_text() if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", current)
+    else:
+        current = current.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    path.write_text(current)
