@@ -129,7 +129,9 @@ class TestOtherPages:
         assert "E-Arsip" in opd and "LAKSA" in opd
 
     def test_dataset_page_shows_satu_data_fields(self, app, city):
-        body = text(app.get("/dataset/aduan-laksa-terbuka").body)
+        html = app.get("/dataset/aduan-laksa-terbuka").body
+        assert 'href="/sektor/2.16"' in html  # the sector links to its page
+        body = text(html)
         assert "Tangerang (36.71.01)" in body
         assert "Tahunan" in body
         assert "LAKSA" in body
