@@ -190,22 +190,26 @@ def tangerang_next_update(
     data[key] = (base.date() + dt.timedelta(days=int(days))).isoformat()
 
 
+def _json_list_of_objects(value: Any, what_id: str, what_en: str, items_id: str, items_en: str) -> list[dict]:
+    """``value`` (a list, or JSON text of one) as a list of objects, or ``Invalid`` naming the field."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise Invalid(_msg(f"{what_id} bukan JSON yang sah", f"{what_en} is not valid JSON")) from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise Invalid(
+            _msg(f"{what_id} harus berupa daftar {items_id}", f"{what_en} must be a list of {items_en}")
+        )
+    return value
+
+
 def tangerang_data_dictionary(value: Any) -> Any:
     """A data dictionary: a JSON list of columns, each with ``kolom`` and optional ``tipe``, ``deskripsi``,
     ``satuan`` and profile figures. Stored as JSON text."""
     if _is_empty(value):
         return value
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise Invalid(
-                _msg("Kamus data bukan JSON yang sah", "Data dictionary is not valid JSON")
-            ) from None
-    if not isinstance(value, list) or not all(isinstance(c, dict) for c in value):
-        raise Invalid(
-            _msg("Kamus data harus berupa daftar kolom", "Data dictionary must be a list of columns")
-        )
+    value = _json_list_of_objects(value, "Kamus data", "Data dictionary", "kolom", "columns")
     for number, column in enumerate(value, 1):
         if not str(column.get("kolom") or "").strip():
             raise Invalid(_msg(f"Kolom ke-{number} tanpa nama", f"Column {number} has no name"))
@@ -252,20 +256,10 @@ def tangerang_usage_series(value: Any) -> Any:
     """Monthly usage: a JSON list of ``{"bulan": "YYYY-MM", "pengguna_aktif": n, "transaksi": n}``."""
     if _is_empty(value):
         return value
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise Invalid(
-                _msg("Penggunaan bulanan bukan JSON yang sah", "Monthly usage is not valid JSON")
-            ) from None
-    if not isinstance(value, list):
-        raise Invalid(_msg("Penggunaan bulanan harus berupa daftar", "Monthly usage must be a list"))
+    value = _json_list_of_objects(value, "Penggunaan bulanan", "Monthly usage", "bulan", "months")
     months = set()
     for entry in value:
-        if not isinstance(entry, dict) or not re.match(
-            r"^\d{4}-(0[1-9]|1[0-2])$", str(entry.get("bulan", ""))
-        ):
+        if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", str(entry.get("bulan", ""))):
             raise Invalid(_msg("Setiap entri perlu bulan YYYY-MM", "Every entry needs a month YYYY-MM"))
         for count in ("pengguna_aktif", "transaksi"):
             if count in entry and (not isinstance(entry[count], int) or entry[count] < 0):
