@@ -96,6 +96,7 @@ PAGES = {
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
+    "steward-harvest-sources": ("/harvest", "sysadmin"),
 }
 
 

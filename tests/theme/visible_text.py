@@ -118,7 +118,15 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
     placeholders. Only strings with a word of two letters or more count; those Indonesian shares are left out."""
     ckan_pot = Path(ckan.__file__).parent / "i18n" / "ckan.pot"
     ours = resources.files("ckanext.tangerang") / "i18n" / "ckanext-tangerang.pot"
+    # The extensions whose pages stewards use ship templates of their own strings too.
+    extensions = [
+        Path(str(resources.files(f"ckanext.{ext}") / "i18n" / f"ckanext-{ext}.pot"))
+        for ext in ("harvest", "dcat")
+    ]
     ids = _msgids(ckan_pot) | _msgids(Path(str(ours)))
+    for pot in extensions:
+        if pot.exists():
+            ids |= _msgids(pot)
     exact, patterns = set(), []
     for msgid in ids:
         if "<" in msgid:
