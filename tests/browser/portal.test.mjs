@@ -181,6 +181,26 @@ describe('the portal for the public', () => {
 });
 
 describe('the portal for stewards', () => {
+  test('login page: keyboard path, labelled fields, a wrong password said in Indonesian', async () => {
+    const page = await visit(`${BASE}/user/login`);
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => ({
+      text: document.activeElement.textContent.trim(),
+      href: document.activeElement.getAttribute('href'),
+      visible: document.activeElement.getBoundingClientRect().height > 0,
+    }));
+    assert.match(skip.text, /Langsung ke konten utama/, 'the first Tab reaches the skip link');
+    assert.equal(skip.href, '#content');
+    assert.ok(skip.visible, 'the skip link shows when focused');
+    assert.match(await page.textContent('label[for=field-login]'), /\S/);
+    assert.match(await page.textContent('label[for=field-password]'), /\S/);
+    await page.fill('#field-login', 'admin');
+    await page.fill('#field-password', 'bukan-kata-sandinya');
+    await Promise.all([page.waitForNavigation(), page.press('#field-password', 'Enter')]);
+    assert.match(await page.textContent('.flash-messages, .alert, .error-explanation'), /Gagal masuk/);
+    await checkPage(page, 'login');
+  });
+
   // CKAN 2.12's edit form has two submit buttons named "save": "Batalkan publikasi" (value go-metadata-unpublish,
   // which turns the dataset into a draft the public cannot see) and the update button. Session 1 clicked the first
   // button matching `button[name=save]`, which is the unpublish one, and took the resulting draft for a bug.
