@@ -222,6 +222,15 @@ describe('the portal for stewards', () => {
     assert.match(await page.textContent('h1'), new RegExp(title));
     const shown = await publicApi('package_show', { id: names.open });
     assert.equal(shown.title, title);
+
+    // Unpublish asks first; dismissing the question leaves the dataset published.
+    await page.goto(`${BASE}/dataset/edit/${names.open}`);
+    let question = '';
+    page.once('dialog', (dialog) => { question = dialog.message(); dialog.dismiss(); });
+    await page.click('.form-actions button[value=go-metadata-unpublish]');
+    assert.match(question, /draf|draft/i);
+    assert.match(page.url(), /\/dataset\/edit\//, 'no submission after dismissing');
+    assert.equal((await publicApi('package_show', { id: names.open })).state, 'active');
     await page.goto(`${BASE}/dataset/${names.closed}`);
     assert.match(await page.textContent('h1'), /Data Uji tertutup/);
     assert.deepEqual(await axeViolations(page), []);
