@@ -142,3 +142,32 @@ def test_saving_the_edit_form_keeps_the_access_class(app, steward):
     assert saved["klasifikasi"] == "terbuka"
     assert saved["private"] is False
     assert saved["cakupan_wilayah"] == dataset["cakupan_wilayah"]
+
+
+def test_harvest_source_form_in_indonesian_creates_a_source(app, steward):
+    """Our copy of ckanext-harvest's source form: translated labels and button, OPDs by name, and it still saves."""
+    _user, org = steward
+    sysadmin = factories.SysadminWithToken()
+    headers = {"Authorization": sysadmin["token"]}
+    page = app.get("/harvest/new", headers=headers).body
+    assert "Jenis sumber" in page and 'value="Simpan"' in page
+    assert f'<option value="{org["id"]}"' in page and f">{org['title']}</option>" in page
+    response = app.post(
+        "/harvest/new",
+        headers=headers,
+        data={
+            "url": "https://data.tangerangkota.go.id/api/3/action/package_search",
+            "title": "Sumber Uji",
+            "name": "sumber-uji",
+            "notes": "",
+            "source_type": "ckan",
+            "frequency": "MANUAL",
+            "config": "",
+            "owner_org": org["id"],
+            "save": "Simpan",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 302, response.body[:2000]
+    source = helpers.call_action("harvest_source_show", id="sumber-uji")
+    assert source["title"] == "Sumber Uji" and source["owner_org"] == org["id"]

@@ -97,6 +97,7 @@ PAGES = {
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
     "steward-harvest-sources": ("/harvest", "sysadmin"),
+    "steward-harvest-new": ("/harvest/new", "sysadmin"),
 }
 
 
