@@ -199,6 +199,14 @@ describe('the portal for stewards', () => {
     await Promise.all([page.waitForNavigation(), page.press('#field-password', 'Enter')]);
     assert.match(await page.textContent('.flash-messages, .alert, .error-explanation'), /Gagal masuk/);
     await checkPage(page, 'login');
+    // On a phone the form comes before the help about passwords.
+    const phone = await newPage(browser, 360);
+    await phone.goto(`${BASE}/user/login`);
+    const form = await phone.locator('#field-login').boundingBox();
+    const reset = await phone.locator('a[href$="/user/reset"]').boundingBox();
+    assert.ok(form.y < reset.y, 'the login form is first on a phone');
+    assert.match(await phone.textContent('a[href$="/user/reset"]'), /Atur ulang kata sandi/);
+    await phone.context().close();
   });
 
   // CKAN 2.12's edit form has two submit buttons named "save": "Batalkan publikasi" (value go-metadata-unpublish,
