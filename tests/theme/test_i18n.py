@@ -64,11 +64,13 @@ def test_the_checker_finds_english_interface_text():
     html = (
         '<p>Datasets</p><input placeholder="Search datasets..."><p>Aduan LAKSA</p><script>Log in</script>'
         '<small>You can use <a href="#markdown">Markdown formatting</a> here</small>'
+        '<p>Source: <a href="/dataset/x">Data X</a></p><p>Sumber: <a href="/dataset/y">Data Y</a></p>'
     )
     assert visible_text.untranslated(html) == [
         "Datasets",
         "Markdown formatting",
         "Search datasets...",
+        "Source:",
         "You can use",
     ]
 

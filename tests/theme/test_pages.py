@@ -175,12 +175,15 @@ class TestOtherPages:
             mimetype="text/csv",
             size=2048,
             download_url="https://data.tangerangkota.go.id/aduan.csv",
+            last_modified="2026-11-01T08:30:00",
         )
         body = app.get(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}").body
         table = text(body[body.index('data-module="table-toggle-more"') :].split("</table>")[0])
         assert "Tipe MIME text/csv" in table
         assert "Ukuran berkas 2" in table  # 2 KiB, as CKAN formats sizes
         assert "Alamat unduhan (DCAT) https://data.tangerangkota.go.id/aduan.csv" in table
+        assert "1 November 2026" in table  # last_modified once, as the "Data terakhir diperbarui" row
+        assert "Terakhir Diubah" not in table and "2026-11-01T08:30" not in table
         for bookkeeping in (
             "Position",
             "Package id",

@@ -132,11 +132,13 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
         if "<" in msgid:
             # A string with markup reaches the page as several text nodes: each piece of two or more English
             # words ("You can use", "Markdown formatting") counts on its own.
+            # A piece of one word counts when it is a label ("Source:"): a lone word like "here" could be
+            # Indonesian text that happens to match.
             for piece in re.split(r"<[^>]*>", msgid):
                 piece = _normal(piece)
-                if len(re.findall(r"[A-Za-z]{2,}", piece)) >= 2 and not re.search(
-                    r"%\(|\{\w*\}|%[sd]", piece
-                ):
+                words = re.findall(r"[A-Za-z]{2,}", piece)
+                placeholder = re.search(r"%\(|\{\w*\}|%[sd]", piece)
+                if not placeholder and (len(words) >= 2 or (len(words) == 1 and piece.endswith(":"))):
                     exact.add(piece)
             continue
         if not re.search(r"[A-Za-z]{2}", msgid) or msgid in SAME_IN_INDONESIAN:
