@@ -94,6 +94,18 @@ class TestAplikasiPage:
         assert second.count('class="dataset-item"') == 2  # 12 public datasets in all
         assert "?page=2#datasets" in first
 
+    def test_shows_each_fact_once_and_no_data_licence(self, app, city):
+        body = app.get("/aplikasi/laksa").body
+        info = text(body[body.index('<section class="additional-info">') :].split("</section>")[0])
+        assert "Ada di Tangerang LIVE" not in info and "True" not in info  # shown as "Ya" above
+        assert "Platform" not in info and "Kelompok" not in info
+        assert "Sumber Panen" not in info  # empty: no row
+        assert "Ya" in text(body)
+        assert 'module-shallow license"' not in body and "Lisensi tidak" not in text(body)
+        dataset = app.get("/dataset/aduan-laksa-terbuka").body
+        assert "Metodologi" not in text(dataset[dataset.index('<section class="additional-info">') :])
+        assert 'module-shallow license"' in dataset  # datasets keep their licence
+
     def test_falling_use_shows_the_review_badge(self, app, city):
         body = app.get("/aplikasi/e-arsip").body
         assert "Dalam kajian" in body
@@ -204,6 +216,14 @@ class TestOtherPages:
         assert "Dinas Komunikasi dan Informatika" in page and "LAKSA" in page
         assert "3 dataset" in text(app.get("/sektor/2.16", **as_user(city["sysadmin"])).body)
         assert app.get("/sektor/9.99", status=404).status_code == 404
+
+    def test_an_opd_without_description_is_told_in_indonesian(self, app, city):
+        helpers.call_action(
+            "organization_patch", context={"user": city["sysadmin"]["name"]}, id="diskominfo", description=""
+        )
+        body = text(app.get("/dataset/aduan-laksa-terbuka").body)
+        assert "Perangkat daerah ini belum menuliskan deskripsinya." in body
+        assert "There is no description" not in body
 
     def test_developer_page_and_sectors(self, app, city):
         body = app.get("/pengembang").body
