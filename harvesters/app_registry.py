@@ -22,10 +22,10 @@ from typing import Any
 
 from ckan import model
 
-from .base import Check, Listing, Run, TangerangHarvesterBase, UpstreamRecord, is_dict
+from .base import Check, Listing, Run, TangerangHarvesterBase, is_dict
 from .http import msg
-from .json_api import walk_pages
-from .mapping import get_path, slug
+from .json_api import keyed_records, walk_pages
+from .mapping import slug
 
 PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
 KELOMPOK = frozenset({"e-government", "layanan-publik"})
@@ -160,18 +160,7 @@ class AppRegistryHarvester(TangerangHarvesterBase):
                 "pagination": {"type": "next_link", "next_path": "next", "total_path": "total"},
             },
         )
-        records = []
-        for position, record in enumerate(listing.records, 1):
-            upstream_id = get_path(record, "id") if isinstance(record, Mapping) else None
-            if upstream_id in (None, ""):
-                listing.complete = False
-                listing.problems.append(
-                    msg(f"rekaman ke-{position} tanpa 'id'", f"record {position} has no 'id'")
-                )
-                continue
-            records.append(UpstreamRecord(id=str(upstream_id), content=record))
-        listing.records = records
-        return listing
+        return keyed_records(listing, "id")
 
     def build_dataset(self, run: Run, content: dict[str, Any], payload: Any) -> dict[str, Any]:
         dataset = aplikasi_dataset(content)

@@ -476,16 +476,7 @@ class TangerangHarvesterBase(HarvesterBase):
         except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
             self._save_object_error(str(error), harvest_object, "Fetch")
         except Exception as error:
-            log.exception("Fetch of object %s failed", harvest_object.id)
-            model.Session.rollback()
-            self._save_object_error(
-                msg(
-                    f"Kesalahan internal: {type(error).__name__}: {error}",
-                    f"Internal error: {type(error).__name__}: {error}",
-                ),
-                harvest_object,
-                "Fetch",
-            )
+            self._save_internal_error(harvest_object, "Fetch", error)
         return False
 
     def import_stage(self, harvest_object: Any) -> bool | str:
@@ -504,17 +495,21 @@ class TangerangHarvesterBase(HarvesterBase):
                 "Import",
             )
         except Exception as error:
-            log.exception("Import of object %s failed", harvest_object.id)
-            model.Session.rollback()
-            self._save_object_error(
-                msg(
-                    f"Kesalahan internal: {type(error).__name__}: {error}",
-                    f"Internal error: {type(error).__name__}: {error}",
-                ),
-                harvest_object,
-                "Import",
-            )
+            self._save_internal_error(harvest_object, "Import", error)
         return False
+
+    def _save_internal_error(self, harvest_object: Any, stage: str, error: Exception) -> None:
+        """An unexpected failure of one object: logged with its traceback, recorded on the object, the job goes on."""
+        log.exception("%s of object %s failed", stage, harvest_object.id)
+        model.Session.rollback()
+        self._save_object_error(
+            msg(
+                f"Kesalahan internal: {type(error).__name__}: {error}",
+                f"Internal error: {type(error).__name__}: {error}",
+            ),
+            harvest_object,
+            stage,
+        )
 
     # -- what source types implement ----------------------------------------------------------------------
 

@@ -247,6 +247,23 @@ def _next_request(
 # --- table mode ------------------------------------------------------------------------------------------
 
 
+def keyed_records(listing: Listing, id_field: str) -> Listing:
+    """The listing's raw records as ``UpstreamRecord``s keyed by ``id_field``; a record without one is a problem
+    of the listing, which then counts as incomplete (so no withdrawals are made from it)."""
+    records = []
+    for position, record in enumerate(listing.records, 1):
+        upstream_id = get_path(record, id_field) if isinstance(record, Mapping) else None
+        if upstream_id in (None, ""):
+            listing.complete = False
+            listing.problems.append(
+                msg(f"rekaman ke-{position} tanpa '{id_field}'", f"record {position} has no '{id_field}'")
+            )
+            continue
+        records.append(UpstreamRecord(id=str(upstream_id), content=record))
+    listing.records = records
+    return listing
+
+
 def records_to_table(records: list[Any]) -> tuple[list[str], list[list[str]]]:
     """JSON records → (columns in first-seen order, rows of strings); nested values as JSON text."""
     columns: dict[str, None] = {}
@@ -326,20 +343,7 @@ class JsonApiHarvester(TangerangHarvesterBase):
         if config.get("mode", "datasets") == "table":
             table = config["table"]
             return Listing([UpstreamRecord(id=table["id"], content={"table": table})])
-        listing = walk_pages(run.client, run.url, config)
-        id_field = config.get("id_field", "id")
-        records = []
-        for position, record in enumerate(listing.records, 1):
-            upstream_id = get_path(record, id_field) if isinstance(record, Mapping) else None
-            if upstream_id in (None, ""):
-                listing.complete = False
-                listing.problems.append(
-                    msg(f"rekaman ke-{position} tanpa '{id_field}'", f"record {position} has no '{id_field}'")
-                )
-                continue
-            records.append(UpstreamRecord(id=str(upstream_id), content=record))
-        listing.records = records
-        return listing
+        return keyed_records(walk_pages(run.client, run.url, config), config.get("id_field", "id"))
 
     def fetch_payload(self, run: Run, content: dict[str, Any]) -> PreparedTable | None:
         if "table" not in content:
