@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import machine, percentile, write_section
+from results import machine, median_p50_p95, publish
 
 SECTION = "## Page server time"
 TARGET_MS = 300  # the brief: home, dataset and app catalogue pages p95 at most 300 ms server time
@@ -83,12 +82,7 @@ def main() -> None:
     for label, path in pages.items():
         url = base + path
         measure(session, url, 3)  # warm-up: templates compiled, caches filled
-        p50s, p95s = [], []
-        for _ in range(args.runs):
-            times = measure(session, url, args.requests)
-            p50s.append(percentile(times, 0.50))
-            p95s.append(percentile(times, 0.95))
-        rows.append((label, statistics.median(p50s), statistics.median(p95s)))
+        rows.append((label, *median_p50_p95(args.runs, lambda url=url: measure(session, url, args.requests))))
         print(f"{label:55} p50 {rows[-1][1]:7.1f} ms   p95 {rows[-1][2]:7.1f} ms")
     today = dt.date.today().isoformat()
     lines = [
@@ -108,10 +102,7 @@ def main() -> None:
         ],
         "",
     ]
-    section = "\n".join(lines)
-    print(section)
-    if not args.no_write:
-        write_section(section)
+    publish("\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":

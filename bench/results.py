@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import platform
 import re
+import statistics
+from collections.abc import Callable
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -14,6 +16,24 @@ def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
+
+
+def median_p50_p95(runs: int, measure: Callable[[], list[float]]) -> tuple[float, float]:
+    """``measure`` run ``runs`` times; the medians of the runs' p50 and of their p95 (one timing proves little
+    on a shared machine)."""
+    p50s, p95s = [], []
+    for _ in range(runs):
+        times = measure()
+        p50s.append(percentile(times, 0.50))
+        p95s.append(percentile(times, 0.95))
+    return statistics.median(p50s), statistics.median(p95s)
+
+
+def publish(section: str, write: bool) -> None:
+    """Print the section and, unless told not to, put it in bench/RESULTS.md."""
+    print(section)
+    if write:
+        write_section(section)
 
 
 def machine() -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
 import sys
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import machine, percentile, write_section
+from results import machine, median_p50_p95, publish
 
 TARGETS_MS = {1: 100, 10: 400}  # the brief: p95 at 10,000 datasets
 FACETS = json.dumps(["organization", "sektor", "klasifikasi", "frekuensi", "res_format", "aplikasi_sumber"])
@@ -80,12 +79,9 @@ def main() -> None:
     run(base, 1, 1)  # warm-up
     rows = []
     for clients in (1, 10):
-        p50s, p95s = [], []
-        for _ in range(args.runs):
-            times = run(base, clients, args.rounds)
-            p50s.append(percentile(times, 0.50))
-            p95s.append(percentile(times, 0.95))
-        rows.append((clients, statistics.median(p50s), statistics.median(p95s)))
+        rows.append(
+            (clients, *median_p50_p95(args.runs, lambda clients=clients: run(base, clients, args.rounds)))
+        )
         print(f"{clients:2} client(s): p50 {rows[-1][1]:6.1f} ms  p95 {rows[-1][2]:6.1f} ms", flush=True)
     lines = [
         args.section,
@@ -104,10 +100,7 @@ def main() -> None:
         ],
         "",
     ]
-    section = "\n".join(lines)
-    print(section)
-    if not args.no_write:
-        write_section(section)
+    publish("\n".join(lines), write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -102,15 +102,7 @@ def tangerang_aplikasi_title(name: str) -> str:
 
     Application records are always public metadata, so one search with ``fl=title`` answers (a few ms) where a
     ``package_show`` would validate and dictize the whole record (about 20 ms)."""
-    if not name or not NAME_RE.match(name):
-        return name
-    titles = _request_memo("aplikasi_titles")
-    if name not in titles:
-        result = tk.get_action("package_search")(
-            {}, {"fq": f'+dataset_type:aplikasi +name:"{name}"', "rows": 1, "fl": ["title"]}
-        )
-        titles[name] = result["results"][0]["title"] if result["results"] else name
-    return titles[name]
+    return tangerang_aplikasi_titles([name])[name]
 
 
 _LD_CACHE: OrderedDict[str, str] = OrderedDict()
