@@ -7,6 +7,10 @@ import json
 from typing import Any
 
 from ckanext.tangerang import codelists
+from ckanext.tangerang.logic import access
+
+# Stored, never indexed: what a search returns of them is redacted per visitor (access.redact_search_results).
+STORED_ONLY = ("data_dict", "validated_data_dict")
 
 SINGLE = (
     "sektor",
@@ -45,8 +49,21 @@ def kecamatan_of(codes: list[str]) -> list[str]:
     return list(out)
 
 
+def withhold_data(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
+    """A terbatas dataset's URLs are not indexed at all (res_url, resource extras, the text catch-all), so no
+    query, filter, facet or sort can read them, whoever asks."""
+    if validated.get("klasifikasi") != access.LIMITED:
+        return pkg_dict
+    secrets = access.resource_secrets(validated)
+    for key, value in list(pkg_dict.items()):
+        if key not in STORED_ONLY:
+            pkg_dict[key] = access.scrub(value, secrets)
+    return pkg_dict
+
+
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     validated = json.loads(pkg_dict.get("validated_data_dict") or "{}")
+    withhold_data(pkg_dict, validated)
     for key in SINGLE:
         value = validated.get(key)
         if value not in (None, ""):

@@ -1,0 +1,369 @@
+"""The access probe: every role asks every read surface, with the parameters CKAN accepts, for a catalogue whose
+every field, URL and DataStore row carries a unique marker; no marker may appear where its class forbids it, and
+a dataset that must not exist answers 404.
+
+Roles: anonymous, a logged-in user of no OPD, an editor of another OPD (outsiders); a member of the owning OPD
+and a sysadmin (insiders, whose answers prove the markers are there to be found).
+Classes: terbuka (all see all), terbatas (all see metadata, only insiders its URLs and rows), tertutup (only
+insiders see anything), and a dataset reclassified terbuka -> tertutup after it was public.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import pytest
+from ckan.tests import factories, helpers
+
+from tests.helpers import valid_dataset
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+OUTSIDERS = ("anonymous", "no_opd", "other_opd_editor")
+INSIDERS = ("member", "sysadmin")
+
+
+def markers(cls: str) -> dict[str, str]:
+    """One unique marker per place a value can sit. Tokens are single words so full-text search can hit them."""
+    m = f"zq{cls}mk"
+    return {
+        "title": f"{m}title",
+        "notes": f"{m}notes",
+        "tag": f"{m}tag",
+        "satuan": f"{m}satuan",
+        "res_name": f"{m}resname",
+        "res_desc": f"{m}resdesc",
+        "format": f"FMT{m}".upper()[:40],
+        "url": f"https://files.example.go.id/{m}url/data.csv",
+        "url_token": f"{m}url",
+        "download_url": f"https://unduh.example.go.id/{m}dl/data.csv",
+        "access_url": f"https://api.example.go.id/{m}acc/v1",
+        "row": f"{m}row",
+    }
+
+
+DATA_KEYS = ("url", "url_token", "download_url", "access_url", "row")
+
+
+def forbidden(world, role: str) -> dict[str, str]:
+    """label -> marker that this role must never receive."""
+    if role in INSIDERS:
+        return {}
+    out = {}
+    for cls in ("tertutup", "reclassified"):
+        out.update({f"{cls}.{k}": v for k, v in markers(cls).items()})
+        out[f"{cls}.id"] = world["datasets"][cls]["id"]
+    out.update({f"terbatas.{k}": markers("terbatas")[k] for k in DATA_KEYS})
+    return out
+
+
+@pytest.fixture
+def world():
+    sysadmin = factories.SysadminWithToken()
+    member = factories.UserWithToken()
+    other_editor = factories.UserWithToken()
+    no_opd = factories.UserWithToken()
+    org = factories.Organization(name="dinkes", users=[{"name": member["name"], "capacity": "member"}])
+    factories.Organization(name="dishub", users=[{"name": other_editor["name"], "capacity": "editor"}])
+    context = {"user": sysadmin["name"]}
+    datasets = {}
+    for cls in ("terbuka", "terbatas", "tertutup", "reclassified"):
+        mk = markers(cls)
+        dataset = helpers.call_action(
+            "package_create",
+            context=dict(context),
+            **valid_dataset(
+                org["id"],
+                name=f"probe-{cls}",
+                title=f"Probe {mk['title']}",
+                notes=f"Catatan {mk['notes']}",
+                tags=[{"name": mk["tag"]}],
+                satuan=mk["satuan"],
+                klasifikasi="terbuka" if cls == "reclassified" else cls,
+                resources=[
+                    {
+                        "url": mk["url"],
+                        "name": mk["res_name"],
+                        "description": mk["res_desc"],
+                        "format": mk["format"],
+                        "download_url": mk["download_url"],
+                        "access_url": mk["access_url"],
+                    }
+                ],
+            ),
+        )
+        helpers.call_action(
+            "datastore_create",
+            context=dict(context),
+            resource_id=dataset["resources"][0]["id"],
+            force=True,
+            fields=[{"id": "nama", "type": "text"}],
+            records=[{"nama": mk["row"]}],
+        )
+        datasets[cls] = dataset
+    # Public first, then closed: its earlier public snapshots must go with it.
+    helpers.call_action(
+        "package_patch", context=dict(context), id=datasets["reclassified"]["id"], notes="Ditutup."
+    )
+    helpers.call_action(
+        "package_patch", context=dict(context), id=datasets["reclassified"]["id"], klasifikasi="tertutup"
+    )
+    for cls in datasets:
+        datasets[cls] = helpers.call_action("package_show", context=dict(context), id=datasets[cls]["id"])
+    users = {
+        "anonymous": None,
+        "no_opd": no_opd,
+        "other_opd_editor": other_editor,
+        "member": member,
+        "sysadmin": sysadmin,
+    }
+    return {"users": users, "org": org, "datasets": datasets, "sysadmin": sysadmin}
+
+
+def _activities(app, world, cls):
+    headers = {"Authorization": world["sysadmin"]["token"]}
+    ds = world["datasets"][cls]
+    return app.get(f"/api/3/action/package_activity_list?id={ds['id']}", headers=headers).json["result"]
+
+
+def surfaces(app, world) -> list[str]:
+    """Every read path to ask, as URLs (GET)."""
+    d = world["datasets"]
+    mk = {cls: markers(cls) for cls in d}
+    limited, closed, moved = d["terbatas"], d["tertutup"], d["reclassified"]
+    lrid, crid = limited["resources"][0]["id"], closed["resources"][0]["id"]
+    acts = {cls: _activities(app, world, cls) for cls in ("terbatas", "tertutup", "reclassified")}
+    sysadmin_name = world["sysadmin"]["name"]
+    api = "/api/3/action"
+    urls = []
+    search_variants = [
+        "",
+        "rows=1000",
+        "fl=*",
+        "fl=name,res_url,url,download_url,data_dict,validated_data_dict,res_extras_download_url",
+        "fl=name,organization",
+        "fl=res_extras_access_url,extras_klasifikasi,text,urls",
+        "use_default_schema=true",
+        "use_default_schema=true&fl=*",
+        "include_private=true",
+        "include_private=true&include_drafts=true&include_deleted=true",
+        'facet.field=["res_url"]&facet.limit=-1',
+        'facet.field=["tags","res_format","res_name","organization"]&facet.limit=-1',
+        'facet.field=["text"]&facet.limit=-1',
+        "fl=name,u:res_url,v:validated_data_dict,dd:data_dict",
+        "fl=title:data_dict",
+        "sort=res_url asc",
+        "sort=data_dict asc",
+        "defType=lucene&q=res_url:*",
+        "wt=xml",
+        "qf=res_url",
+    ]
+    for cls in ("terbatas", "tertutup", "reclassified"):
+        m = mk[cls]
+        search_variants += [
+            f"q={m['url_token']}",
+            f"q=res_url:*{m['url_token']}*",
+            f"q=urls:*{m['url_token']}*",
+            f"fq=res_extras_download_url:*{m['url_token'][:-3]}*",
+            f"q=text:{m['url_token']}",
+            f"q={m['title']}",
+            f"q=tags:{m['tag']}",
+            f"fq=name:probe-{cls}&fl=name,u:res_url",
+        ]
+    urls += [f"{api}/package_search?{v}" for v in search_variants]
+    for cls in ("terbatas", "tertutup", "reclassified"):
+        ds = d[cls]
+        rid = ds["resources"][0]["id"]
+        urls += [
+            f"{api}/package_show?id={ds['name']}",
+            f"{api}/package_show?id={ds['id']}&use_default_schema=true",
+            f"{api}/resource_show?id={rid}",
+            f"{api}/resource_view_list?id={rid}",
+            f"{api}/tangerang_resource_access_show?id={rid}",
+            f"{api}/package_activity_list?id={ds['id']}&include_data=true",
+            f"{api}/datastore_search?resource_id={rid}",
+            f"{api}/datastore_info?id={rid}",
+            f"/datastore/dump/{rid}",
+            f"/dataset/{ds['name']}",
+            f"/dataset/{ds['name']}/resource/{rid}",
+            f"/dataset/{ds['id']}/resource/{rid}/download",
+            f"/dataset/activity/{ds['name']}",
+            f"/dataset/{ds['name']}.ttl",
+            f"/dataset/{ds['name']}.jsonld",
+            f"/dataset/{ds['name']}.rdf",
+        ]
+        for activity in acts[cls]:
+            aid = activity["id"]
+            urls += [
+                f"{api}/activity_show?id={aid}&include_data=true",
+                f"{api}/activity_data_show?id={aid}",
+                f"{api}/activity_diff?id={aid}&object_type=package",
+                f"/dataset/{ds['name']}/history/{aid}",
+                f"/dataset/{ds['id']}/resources/{rid}/history/{aid}",
+                f"/dataset/changes/{aid}",
+            ]
+    for cls in ("tertutup", "reclassified"):
+        m = mk[cls]
+        urls += [
+            f"{api}/tag_show?id={m['tag']}",
+            f"/api/2/util/tag/autocomplete?incomplete={m['tag'][:8]}",
+            f"{api}/tag_autocomplete?q={m['tag'][:8]}",
+            f"/api/2/util/resource/format_autocomplete?incomplete={m['format'][:6]}",
+            f"{api}/format_autocomplete?q={m['format'][:6]}",
+            f"/api/2/util/dataset/autocomplete?incomplete={m['title'][:8]}",
+            f"{api}/package_autocomplete?q=probe",
+            f"/dataset?q={m['title']}",
+        ]
+    urls += [
+        f"{api}/resource_search?query=url:{mk['terbatas']['url_token']}",
+        f"{api}/resource_search?query=url:files.example",
+        f"{api}/resource_search?query=name:{mk['terbatas']['res_name']}",
+        f"{api}/resource_search?query=name:zq&order_by=url",
+        f"{api}/tag_list",
+        f"{api}/tag_list?all_fields=true",
+        f"{api}/member_list?id=dinkes&object_type=package",
+        f"{api}/member_list?id=dinkes",
+        f"{api}/organization_show?id=dinkes&include_datasets=true",
+        f"{api}/organization_list?all_fields=true",
+        f"{api}/package_list",
+        f"{api}/current_package_list_with_resources",
+        f"{api}/recently_changed_packages_activity_list",
+        f"{api}/recently_changed_packages_activity_list?include_data=true",
+        f"{api}/user_activity_list?id={sysadmin_name}",
+        f"{api}/user_activity_list?id={sysadmin_name}&include_data=true",
+        f"{api}/organization_activity_list?id=dinkes&include_data=true",
+        f"{api}/datastore_search?resource_id=_table_metadata&limit=1000",
+        f"{api}/datastore_info?id=_table_metadata",
+        f"/user/activity/{sysadmin_name}",
+        "/organization/activity/dinkes",
+        "/organization/dinkes",
+        "/dataset",
+        "/dataset?q=zq",
+        "/",
+        "/catalog.ttl",
+        "/catalog.jsonld",
+        "/catalog.rdf",
+        "/aplikasi",
+        "/sektor/2.12",
+    ]
+    # Unused ids stay in scope for the reader of a failure.
+    del lrid, crid, limited, closed, moved
+    return urls
+
+
+def _headers(user):
+    return {"Authorization": user["token"]} if user else {}
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_no_marker_reaches_an_outsider(app, world, probe, role):
+    banned = forbidden(world, role)
+    headers = _headers(world["users"][role])
+    for url in surfaces(app, world):
+        response = app.get(quote(url, safe='/?=&:,[]"*%'), headers=headers)
+        probe.answer(response, f"{role} GET {url}")
+        body = response.body if isinstance(response.body, str) else response.get_data(as_text=True)
+        for label, marker in banned.items():
+            if marker in url:
+                continue  # an echo of what the request itself said is not a leak
+            probe.check("leak", marker not in body, f"{role} GET {url}: {label} ({response.status_code})")
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_hidden_datasets_do_not_exist_for_an_outsider(app, world, probe, role):
+    headers = _headers(world["users"][role])
+    for cls in ("tertutup", "reclassified"):
+        ds = world["datasets"][cls]
+        rid = ds["resources"][0]["id"]
+        for url in (
+            f"/api/3/action/package_show?id={ds['name']}",
+            f"/api/3/action/package_show?id={ds['id']}",
+            f"/api/3/action/resource_show?id={rid}",
+            f"/api/3/action/package_activity_list?id={ds['name']}",
+            f"/dataset/{ds['name']}",
+            f"/dataset/{ds['name']}/resource/{rid}",
+            f"/dataset/{ds['name']}.ttl",
+        ):
+            response = app.get(url, headers=headers)
+            probe.answer(response, f"{role} GET {url}")
+            probe.check(
+                "leak",
+                response.status_code == 404,
+                f"{role} GET {url} answered {response.status_code}, not 404",
+            )
+
+
+def test_searches_on_withheld_fields_find_nothing(app, world, probe):
+    """The yes/no oracle: a search on a terbatas URL fragment finds nothing for anyone (the URL is not indexed),
+    while the same search for an open dataset's URL still works."""
+    for role in (*OUTSIDERS, "member"):
+        headers = _headers(world["users"][role])
+        for cls, expected in (("terbatas", 0), ("terbuka", 1)):
+            token = markers(cls)["url_token"]
+            # The bare token is asked of the terbatas dataset only: the text analysis keeps a URL whole.
+            for q in (f"res_url:*{token}*", f"urls:*{token}*", *([token] if expected == 0 else [])):
+                result = app.get(f"/api/3/action/package_search?q={quote(q)}", headers=headers)
+                probe.answer(result, f"{role} search {q}")
+                count = result.json["result"]["count"] if result.status_code == 200 else 0
+                probe.check(
+                    "leak",
+                    count == expected,
+                    f"{role} package_search q={q}: {count} found, {expected} expected",
+                )
+
+
+def test_insiders_receive_every_marker(app, world, probe):
+    """The control: the same surfaces give insiders the data, so the probe can see what it looks for."""
+    for role in INSIDERS:
+        headers = _headers(world["users"][role])
+        for cls in ("terbatas", "tertutup"):
+            ds = world["datasets"][cls]
+            shown = app.get(f"/api/3/action/package_show?id={ds['name']}", headers=headers)
+            probe.answer(shown, f"{role} package_show {cls}")
+            body = json.dumps(shown.json)
+            for key in ("url", "download_url", "access_url"):
+                assert markers(cls)[key] in body, f"{role} does not see {cls}.{key}: the probe would be blind"
+            rows = app.get(
+                f"/api/3/action/datastore_search?resource_id={ds['resources'][0]['id']}", headers=headers
+            )
+            assert markers(cls)["row"] in rows.body
+
+
+def test_open_data_stays_open(app, world, probe):
+    search = app.get("/api/3/action/package_search?q=name:probe-terbuka&fl=name,res_url")
+    probe.answer(search, "anonymous search terbuka")
+    assert markers("terbuka")["url"] in search.body
+    page = app.get(f"/dataset/{world['datasets']['terbuka']['name']}")
+    assert markers("terbuka")["url"] in page.body
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fl=name,u:res_url",
+        "fl=title:data_dict",
+        'facet.field=["res_url"]',
+        'facet.field=["text"]',
+        "sort=data_dict asc",
+        "wt=xml",
+        "defType=lucene",
+        "qf=res_url",
+        "start=99999999999",
+        "include_private=maybe",
+        "rows=abc",
+    ],
+)
+def test_search_parameters_outside_the_allow_lists_are_refused(app, probe, query):
+    response = app.get(f"/api/3/action/package_search?{query}")
+    probe.answer(response, f"package_search?{query}")
+    error = json.dumps(response.json.get("error", {}), ensure_ascii=False)
+    probe.check(
+        "bad_input",
+        response.status_code in (400, 409),
+        f"package_search?{query} answered {response.status_code}",
+    )
+    probe.check("bad_input", " / " in error, f"package_search?{query}: message not bilingual: {error[:200]}")
+    probe.check(
+        "leak", "permission_labels" not in error, f"package_search?{query}: Solr internals in {error[:200]}"
+    )
