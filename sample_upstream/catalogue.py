@@ -610,6 +610,7 @@ class Changes:
     removed: set[str] = field(default_factory=set)
     added_datasets: list[tuple[int, str]] = field(default_factory=list)
     added_apps: list[tuple[int, str]] = field(default_factory=list)
+    personal: set[str] = field(default_factory=set)  # generated datasets whose files hold personal data
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -621,6 +622,7 @@ class Changes:
                 set(self.removed),
                 list(self.added_datasets),
                 list(self.added_apps),
+                set(self.personal),
                 self.version,
             )
 
@@ -632,6 +634,7 @@ class Changes:
             "dihapus": sorted(snap.removed),
             "dataset_tambahan": [f"dataset-tambahan-{k:03d}" for k, _ in snap.added_datasets],
             "aplikasi_tambahan": [k for k, _ in snap.added_apps],
+            "pribadi": sorted(snap.personal),
             "versi": snap.version,
         }
 

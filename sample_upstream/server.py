@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import html
 import json
 import logging
@@ -358,6 +359,19 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:
             log.exception("error serving %s", self.path)
             reply = error_reply(500, "internal error")
+        if (
+            fault_name is None
+            and reply.status == 200
+            and reply.length is None
+            and isinstance(reply.body, bytes | bytearray)
+            and not url.path.startswith("/_control")
+        ):
+            # A validator on every plain answer, and a 304 for a client that already has it (the harvesters
+            # screen linked files again only when they changed).
+            etag = '"' + hashlib.sha256(reply.body).hexdigest()[:32] + '"'
+            reply.headers = {**reply.headers, "ETag": etag}
+            if etag in [t.strip() for t in (self.headers.get("If-None-Match") or "").split(",")]:
+                reply = Reply(status=304, body=b"", content_type=reply.content_type, headers={"ETag": etag})
         srv.requests.append(
             {
                 "waktu": time.time(),
@@ -781,6 +795,13 @@ def generated_file(srv: UpstreamServer, req: Req, name: str, ext: str) -> Reply:
         for k in reference.kecamatan()
     ]
     cols = ["kecamatan_kode", "kecamatan_nama", "tahun", "nilai"]
+    if name in srv.changes.snapshot().personal:
+        # Switched on by POST /_control/changes {"pribadi": [name]}: the file now holds (sample) personal data,
+        # the generated LAKSA reporters' NIK, phone, name and address, labelled as sample data in "catatan".
+        people = srv.data.laksa_raw[: len(rows)]
+        keys = ("nama_pelapor", "nik", "telepon", "alamat")
+        rows = [{**row, **{k: p[k] for k in keys}} for row, p in zip(rows, people, strict=False)]
+        cols = [*cols, *keys]
     if ext == "csv":
         return csv_listing(rows, cols, f"{name}.csv")
     if ext == "xlsx":
@@ -1120,6 +1141,7 @@ def control(srv: UpstreamServer, req: Req) -> Reply:
                 srv.changes.revisions, srv.changes.modified = fresh.revisions, fresh.modified
                 srv.changes.removed, srv.changes.added_datasets = fresh.removed, fresh.added_datasets
                 srv.changes.added_apps = fresh.added_apps
+                srv.changes.personal = fresh.personal
                 srv.changes.version += 1
         if what == "all":
             srv.requests.clear()
@@ -1165,6 +1187,11 @@ def apply_changes(srv: UpstreamServer, body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError("body must be a JSON object")
     edit, remove = body.get("edit", []), body.get("remove", [])
+    personal = body.get("pribadi", [])
+    if not (
+        isinstance(personal, list) and all(isinstance(x, str) and GENERATED_RE.fullmatch(x) for x in personal)
+    ):
+        raise ValueError("pribadi must be a list of generated dataset names (dataset-sampel-NNNNN)")
     add = body.get("add", 0)
     kind = body.get("kind", "dataset")
     modified = body.get("modified")
@@ -1206,13 +1233,14 @@ def apply_changes(srv: UpstreamServer, body: Any) -> dict[str, Any]:
                 k = len(ch.added_apps) + 1
                 ch.added_apps.append((k, ts))
                 added.append(cat.added_app(srv.data, k, ts)["id"])
+        ch.personal.update(personal)
         removed = []
         for key in remove:
             canon = _resolve(srv, key, snap) or key
             ch.removed.add(canon)
             removed.append(canon)
         ch.version += 1
-    return {"diedit": edited, "ditambah": added, "dihapus": removed, "waktu": ts}
+    return {"diedit": edited, "ditambah": added, "dihapus": removed, "pribadi": personal, "waktu": ts}
 
 
 # --------------------------------------------------------------------------------------------------- helpers
