@@ -474,6 +474,8 @@ def tangerang_aplikasi_datasets(name: str, page: int = 1, rows: int = 10) -> dic
         }
     )
     pages = max(1, -(-result["count"] // rows))
+    if page > pages:  # beyond the last page (an old link, a guessed number): show the last one
+        return tangerang_aplikasi_datasets(name, pages, rows)
     return {"count": result["count"], "results": result["results"], "page": page, "pages": pages}
 
 

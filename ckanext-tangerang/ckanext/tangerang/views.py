@@ -5,10 +5,15 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
 
+from ckanext.tangerang import request_guard
+
 # The theme's pages (/aplikasi-kajian, /pengembang, /sektor); the blanket registers every Blueprint here.
 from ckanext.tangerang.theme import tangerang_theme  # noqa: F401
 
 tangerang = Blueprint("tangerang", __name__)
+
+# The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.
+tangerang.before_app_request(request_guard.refuse_bad_input)
 
 # Endpoints that hand out a resource's data: uploaded-file downloads (and the redirect to an external URL) for
 # every dataset type, and the DataStore's dump.

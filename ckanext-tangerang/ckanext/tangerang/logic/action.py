@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access
+from ckanext.tangerang.logic import access, limits
 
 
 @tk.side_effect_free
@@ -126,11 +126,26 @@ def lift_schema_extras(data_dict: DataDict) -> DataDict:
 
 @tk.chained_action
 def package_create(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """CKAN's ``package_create``; schema fields sent as extras are taken as the fields themselves."""
-    return original_action(context, lift_schema_extras(data_dict))
+    """CKAN's ``package_create``; schema fields sent as extras are taken as the fields themselves, and every
+    value has its field's type and length (logic/limits.py) before anything is stored."""
+    return original_action(context, lift_schema_extras(limits.checked_dataset(data_dict)))
 
 
 @tk.chained_action
 def package_update(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
-    """CKAN's ``package_update``; schema fields sent as extras are taken as the fields themselves."""
-    return original_action(context, lift_schema_extras(data_dict))
+    """CKAN's ``package_update`` (and so ``package_patch`` and the resource actions); schema fields sent as
+    extras are taken as the fields themselves, and every value has its field's type and length."""
+    return original_action(context, lift_schema_extras(limits.checked_dataset(data_dict)))
+
+
+@tk.chained_action
+def organization_create(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``organization_create``; every value has its field's type and length (logic/limits.py)."""
+    return original_action(context, limits.checked_group(data_dict, is_org=True))
+
+
+@tk.chained_action
+def organization_update(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """CKAN's ``organization_update`` (and ``organization_patch``); every value has its field's type and
+    length."""
+    return original_action(context, limits.checked_group(data_dict, is_org=True))

@@ -116,7 +116,7 @@ def tangerang_klasifikasi_sets_private(
     Whatever ``private`` the caller sent is overwritten, so the two can never disagree.
     """
     value = data.get(key)
-    if value in codelists.by_code("klasifikasi"):
+    if isinstance(value, str) and value in codelists.by_code("klasifikasi"):
         data[(*key[:-1], "private")] = value == "tertutup"
 
 
@@ -130,7 +130,7 @@ def tangerang_always_public(
 def tangerang_kode_daftar_data(value: Any) -> Any:
     if _is_empty(value):
         return value
-    if not KODE_DAFTAR_DATA_RE.match(value):
+    if not isinstance(value, str) or not KODE_DAFTAR_DATA_RE.match(value):
         raise Invalid(
             _msg(
                 f"Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r}",
@@ -143,7 +143,7 @@ def tangerang_kode_daftar_data(value: Any) -> Any:
 def tangerang_kode_standar_data(value: Any) -> Any:
     if _is_empty(value):
         return value
-    if not KODE_STANDAR_DATA_RE.match(value):
+    if not isinstance(value, str) or not KODE_STANDAR_DATA_RE.match(value):
         raise Invalid(
             _msg(
                 f"Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r}",
@@ -157,6 +157,8 @@ def tangerang_aplikasi_exists(value: Any, context: Context) -> Any:
     """The source application is an existing ``aplikasi`` record (by name or id)."""
     if _is_empty(value):
         return value
+    if not isinstance(value, str):
+        raise Invalid(_msg("Harus berupa teks", "Must be text"))
     model = context["model"]
     found = (
         model.Session.query(model.Package.name)
@@ -174,7 +176,8 @@ def tangerang_next_update(
 ) -> None:
     """Derive the next expected update from the frequency and the last change; never taken from input."""
     prefix = key[:-1]
-    frekuensi = codelists.by_code("frekuensi").get(data.get((*prefix, "frekuensi")) or "")
+    code = data.get((*prefix, "frekuensi"))
+    frekuensi = codelists.by_code("frekuensi").get(code) if isinstance(code, str) else None
     days = (frekuensi or {}).get("hari_maksimum", "")
     if not days.strip().isdigit():
         data[key] = None  # "tidak tetap" and unknown frequencies have no schedule
@@ -231,7 +234,7 @@ def tangerang_non_negative_int(value: Any) -> Any:
 def tangerang_http_url(value: Any) -> Any:
     if _is_empty(value):
         return value
-    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise Invalid(
             _msg(
                 f"URL harus diawali http:// atau https://: {value!r}",
