@@ -128,13 +128,14 @@ def _activities(app, world, cls):
 
 
 def surfaces(app, world) -> list[str]:
-    """Every read path to ask, as URLs (GET)."""
+    """Every read path to ask, as URLs (GET). ``app`` is CKAN's test client or anything with its ``get``."""
     d = world["datasets"]
     mk = {cls: markers(cls) for cls in d}
     limited, closed, moved = d["terbatas"], d["tertutup"], d["reclassified"]
     lrid, crid = limited["resources"][0]["id"], closed["resources"][0]["id"]
     acts = {cls: _activities(app, world, cls) for cls in ("terbatas", "tertutup", "reclassified")}
     sysadmin_name = world["sysadmin"]["name"]
+    org = world["org"]["name"]
     api = "/api/3/action"
     urls = []
     search_variants = [
@@ -222,9 +223,9 @@ def surfaces(app, world) -> list[str]:
         f"{api}/resource_search?query=name:zq&order_by=url",
         f"{api}/tag_list",
         f"{api}/tag_list?all_fields=true",
-        f"{api}/member_list?id=dinkes&object_type=package",
-        f"{api}/member_list?id=dinkes",
-        f"{api}/organization_show?id=dinkes&include_datasets=true",
+        f"{api}/member_list?id={org}&object_type=package",
+        f"{api}/member_list?id={org}",
+        f"{api}/organization_show?id={org}&include_datasets=true",
         f"{api}/organization_list?all_fields=true",
         f"{api}/package_list",
         f"{api}/current_package_list_with_resources",
@@ -232,12 +233,12 @@ def surfaces(app, world) -> list[str]:
         f"{api}/recently_changed_packages_activity_list?include_data=true",
         f"{api}/user_activity_list?id={sysadmin_name}",
         f"{api}/user_activity_list?id={sysadmin_name}&include_data=true",
-        f"{api}/organization_activity_list?id=dinkes&include_data=true",
+        f"{api}/organization_activity_list?id={org}&include_data=true",
         f"{api}/datastore_search?resource_id=_table_metadata&limit=1000",
         f"{api}/datastore_info?id=_table_metadata",
         f"/user/activity/{sysadmin_name}",
-        "/organization/activity/dinkes",
-        "/organization/dinkes",
+        f"/organization/activity/{org}",
+        f"/organization/{org}",
         "/dataset",
         "/dataset?q=zq",
         "/",
@@ -367,3 +368,37 @@ def test_search_parameters_outside_the_allow_lists_are_refused(app, probe, query
     probe.check(
         "leak", "permission_labels" not in error, f"package_search?{query}: Solr internals in {error[:200]}"
     )
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_data_views_hand_no_rows_to_an_outsider(app, world, probe, role):
+    """The DataTables preview's own endpoints (POST) and the feeds read the same data by other roads."""
+    admin = _headers(world["sysadmin"])
+    headers = _headers(world["users"][role])
+    form = {"draw": "1", "start": "0", "length": "10", "search[value]": "", "order[0][column]": "0",
+            "order[0][dir]": "asc", "columns[0][data]": "nama", "columns[0][searchable]": "true"}  # fmt: skip
+    banned = forbidden(world, role)
+    for cls in ("terbatas", "tertutup", "reclassified"):
+        rid = world["datasets"][cls]["resources"][0]["id"]
+        views = app.get(f"/api/3/action/resource_view_list?id={rid}", headers=admin).json["result"]
+        for view in views:
+            for url, data in (
+                (f"/datatables/ajax/{view['id']}", form),
+                (
+                    f"/datatables/filtered-download/{view['id']}",
+                    {"format": "csv", "filters": "{}", "visible": "nama"},
+                ),
+            ):
+                response = app.post(url, data=data, headers=headers, follow_redirects=True)
+                probe.answer(response, f"{role} POST {url} ({cls})")
+                for label, marker in banned.items():
+                    probe.check("leak", marker not in response.body, f"{role} POST {url}: {label}")
+    for url in (
+        "/feeds/dataset.atom",
+        f"/feeds/organization/{world['org']['name']}.atom",
+        "/feeds/custom.atom?q=zq",
+    ):
+        response = app.get(url, headers=headers)
+        probe.answer(response, f"{role} GET {url}")
+        for label, marker in banned.items():
+            probe.check("leak", marker not in response.body, f"{role} GET {url}: {label}")

@@ -301,3 +301,25 @@ def relabel_activities(package_id: str) -> None:
         ),
         {"labels": labels, "id": package.id},
     )
+
+
+def relabel_all_activities() -> tuple[int, int]:
+    """Every dataset's activities get its current permission labels, and the activities of purged datasets
+    (CKAN keeps their snapshots) are deleted. For catalogues from before the labels followed the dataset.
+
+    :returns: (datasets relabelled, orphan activities deleted)
+    """
+    if not p.plugin_loaded("activity"):
+        return 0, 0
+    deleted = model.Session.execute(
+        sa.text(
+            "DELETE FROM activity WHERE activity_type LIKE '%package' "
+            "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.id = activity.object_id)"
+        )
+    ).rowcount
+    ids = [row[0] for row in model.Session.execute(sa.text("SELECT DISTINCT object_id FROM activity"))]
+    known = {pkg_id for (pkg_id,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(ids))}
+    for package_id in known:
+        relabel_activities(package_id)
+    model.Session.commit()
+    return len(known), deleted
