@@ -114,15 +114,17 @@ def test_the_next_update_does_not_crash_on_other_frequency_types(value):
 class TestWithTheSchemas:
     def test_a_valid_dataset_passes_and_package_show_output_can_be_sent_back(self):
         org = factories.Organization()
+        context = {"user": factories.Sysadmin()["name"]}
         dataset = helpers.call_action(
             "package_create",
+            context,
             **valid_dataset(org["id"]),
             resources=[
                 {"url": "https://a.example/b.csv", "kamus_data": '[{"kolom": "a"}]', "jumlah_baris": 3}
             ],
         )
         assert limits.dataset_errors(dataset) == {}
-        helpers.call_action("package_update", **dataset)
+        helpers.call_action("package_update", dict(context), **dataset)
 
     def test_every_wrong_field_is_named_and_nothing_is_stored(self):
         org = factories.Organization()
@@ -151,7 +153,10 @@ class TestWithTheSchemas:
         assert errors == {"extras": [{}, {"value": [limits.too_long(limits.LINE)]}]}
 
     def test_resource_create_reports_the_resource_field(self):
-        dataset = helpers.call_action("package_create", **valid_dataset(factories.Organization()["id"]))
+        context = {"user": factories.Sysadmin()["name"]}
+        dataset = helpers.call_action(
+            "package_create", context, **valid_dataset(factories.Organization()["id"])
+        )
         with pytest.raises(tk.ValidationError) as raised:
             helpers.call_action(
                 "resource_create", package_id=dataset["id"], url="https://a.example/", name=["x"]
