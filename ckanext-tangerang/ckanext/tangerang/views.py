@@ -10,6 +10,9 @@ from ckanext.tangerang import request_guard
 # The theme's pages (/aplikasi-kajian, /pengembang, /sektor); the blanket registers every Blueprint here.
 from ckanext.tangerang.theme import tangerang_theme  # noqa: F401
 
+# Security headers, safe serving of uploaded files, request-scoped CSRF exemptions (web_security.py).
+from ckanext.tangerang.web_security import tangerang_web_security  # noqa: F401
+
 tangerang = Blueprint("tangerang", __name__)
 
 # The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.

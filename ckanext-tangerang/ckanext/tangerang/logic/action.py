@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, limits
+from ckanext.tangerang.logic import access, hardening, limits
 
 
 @tk.side_effect_free
@@ -149,3 +149,9 @@ def organization_update(original_action, context: Context, data_dict: DataDict) 
     """CKAN's ``organization_update`` (and ``organization_patch``); every value has its field's type and
     length."""
     return original_action(context, limits.checked_group(data_dict, is_org=True))
+
+
+@tk.chained_action
+def dataset_purge(original_action, context: Context, data_dict: DataDict) -> None:
+    """CKAN's ``dataset_purge``; the resources' DataStore tables and uploaded files go with the dataset."""
+    return hardening.purge_with_data(original_action, context, data_dict)

@@ -6,7 +6,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ckanext.tangerang.logic import access
+from ckanext.tangerang.logic import access, hardening
 
 _WITHHELD = "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
 
@@ -48,3 +48,31 @@ def harvest_object_show(next_auth: AuthFunction, context: Context, data_dict: Da
             "msg": "Hanya untuk OPD pemilik sumber panen. / Only for the OPD that owns the harvest source.",
         }
     return next_auth(context, data_dict)
+
+
+# OPDs and groups are created by the walidata only; collaborator checks answer anonymous visitors (hardening.py).
+
+
+@tk.chained_auth_function
+def organization_create(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return hardening.walidata_only(context, data_dict)
+
+
+@tk.chained_auth_function
+def group_create(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return hardening.walidata_only(context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_list(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return hardening.logged_in_then(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_create(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return hardening.logged_in_then(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def package_collaborator_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    return hardening.logged_in_then(next_auth, context, data_dict)

@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.tangerang import codelists
+from ckanext.tangerang.web_security import BUILT_LINK_URL_TYPES, is_web_link
 
 Invalid = tk.Invalid
 missing = tk.missing
@@ -242,6 +243,24 @@ def tangerang_http_url(value: Any) -> Any:
             )
         )
     return value
+
+
+def tangerang_resource_url(
+    key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context
+) -> None:
+    """A resource's link is an http(s) or ftp(s) address, unless CKAN builds the link itself (an upload, a
+    DataStore-only resource): a ``javascript:`` or ``data:`` link would run in the portal's origin."""
+    value = data.get(key)
+    if _is_empty(value) or data.get((*key[:-1], "url_type")) in BUILT_LINK_URL_TYPES:
+        return
+    if not is_web_link(value):
+        errors[key].append(
+            _msg(
+                "Tautan harus alamat http://, https://, ftp:// atau ftps://, atau unggah berkas",
+                "The link must be an http://, https://, ftp:// or ftps:// address, or upload a file",
+            )
+        )
+        raise tk.StopOnError
 
 
 def tangerang_bool_choice(value: Any) -> Any:
