@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 from ckan.types import Action, AuthFunction, AuthResult, Context, DataDict
@@ -28,7 +29,8 @@ def walidata_only(context: Context, data_dict: DataDict) -> AuthResult:
 
 def logged_in_then(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     """CKAN's collaborator auth functions assert a user object and fail with a 500 for anonymous visitors."""
-    if not context.get("auth_user_obj") and not model.User.get(context.get("user") or ""):
+    # As CKAN's own check reads it: the user name in the context (an anonymous visitor has none).
+    if not model.User.get(context.get("user") or ""):
         return {"success": False, "msg": LOGIN_REQUIRED}
     if not model.Package.get(data_dict.get("id") or ""):
         return {"success": False, "msg": "Dataset tidak ditemukan. / Dataset not found."}
@@ -54,7 +56,7 @@ def purge_with_data(original_action: Action, context: Context, data_dict: DataDi
 
 
 def _drop_datastore_table(resource_id: str) -> None:
-    if not tk.plugin_loaded("datastore"):
+    if not p.plugin_loaded("datastore"):
         return
     from ckanext.datastore.backend import DatastoreBackend
 
