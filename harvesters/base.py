@@ -48,7 +48,7 @@ from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from . import pii
+from . import linked, pii
 from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,26 @@ PROTECTED_FIELDS = (
     "walidata_nama",
     "walidata_email",
 )
-SECRET_KEYS = re.compile(r"(token|password|passwd|secret|api[_-]?key|authorization|dsn|credential)", re.I)
+SECRET_KEYS = re.compile(
+    r"(token|password|passwd|secret|api[_-]?key|authorization|dsn|credential|cookie|session|signature"
+    r"|private[_-]?key|access[_-]?key)",
+    re.I,
+)
+# Headers a stored config may carry literally: none of them can hold a credential. Any other header (Cookie,
+# X-Api-Key, Proxy-Authorization, ...) comes from the worker's environment through "auth".
+PLAIN_HEADERS = frozenset(
+    {
+        "accept",
+        "accept-charset",
+        "accept-language",
+        "cache-control",
+        "if-modified-since",
+        "if-none-match",
+        "pragma",
+        "user-agent",
+        "x-requested-with",
+    }
+)
 ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 DATA_PRIBADI = {"tahan": "tahan", "hold": "tahan", "drop": "drop", "aggregate": "aggregate"}
 
@@ -191,6 +210,28 @@ def check_auth(value: Any) -> str | None:
     return None
 
 
+def check_headers(value: Any) -> str | None:
+    """Literal headers: only the known non-secret ones (:data:`PLAIN_HEADERS`), with text values."""
+    if not isinstance(value, dict):
+        return is_dict(value)
+    refused = sorted(str(k) for k in value if str(k).strip().lower() not in PLAIN_HEADERS)
+    if refused:
+        allowed = ", ".join(sorted(h.title() for h in PLAIN_HEADERS))
+        return msg(
+            f"tajuk {refused} tidak boleh ditulis langsung di konfigurasi (hanya tajuk non-rahasia: {allowed}); "
+            'ambil dari variabel lingkungan pada worker panen: "auth": {"header": "'
+            + refused[0]
+            + '", "token_env": "NAMA_VARIABEL"}',
+            f"headers {refused} may not be written in the configuration (only non-secret headers: {allowed}); "
+            'take them from an environment variable of the harvest worker: "auth": {"header": "'
+            + refused[0]
+            + '", "token_env": "VARIABLE_NAME"}',
+        )
+    if not all(isinstance(v, str) for v in value.values()):
+        return msg("nilai tajuk harus teks", "header values must be text")
+    return None
+
+
 def check_defaults(value: Any) -> str | None:
     from .mapping import DATASET_FIELDS
 
@@ -210,7 +251,7 @@ COMMON_CONFIG: dict[str, Check] = {
     "protected_fields": is_str_list,
     "limits": check_limits,
     "auth": check_auth,
-    "headers": is_dict,
+    "headers": check_headers,
     "konfirmasi_penghapusan": is_int(0),
 }
 
@@ -718,12 +759,15 @@ class TangerangHarvesterBase(HarvesterBase):
             dataset["aplikasi_sumber"] = run.config["aplikasi_sumber"]
         # A mapping may name the owning OPD (the app registry does); otherwise the source's OPD owns it.
         dataset.setdefault("owner_org", run.owner_org)
-        digest = content_hash(dataset)
 
         previous = self._previous(harvest_object)
         package = (
             model.Package.get(previous.package_id) if previous is not None and previous.package_id else None
         )
+        protected = tuple(run.config.get("protected_fields") or PROTECTED_FIELDS)
+        # Before the unchanged check: a linked file can change while the record does not.
+        self._screen_links(run, dataset, package, previous, protected)
+        digest = content_hash(dataset)
         if (
             package is not None
             and package.state == "active"
@@ -732,10 +776,9 @@ class TangerangHarvesterBase(HarvesterBase):
             harvest_object.package_id = package.id
             return "unchanged"
 
-        protected = tuple(run.config.get("protected_fields") or PROTECTED_FIELDS)
         written = {name: dataset.get(name) for name in protected}
         dataset["harvest_waktu"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        context = self._context()
+        context = {**self._context(), linked.SCREENED: True}
         uploads = [r for r in dataset.get("resources", []) if "_upload" in r]
 
         if package is not None:
@@ -781,6 +824,37 @@ class TangerangHarvesterBase(HarvesterBase):
         )
         harvest_object.save()
         return True
+
+    def _screen_links(
+        self, run: Run, dataset: dict[str, Any], package: Any, previous: Any, protected: tuple[str, ...]
+    ) -> None:
+        """Hold the record (raise :class:`~.linked.RecordHeld`) when, as the portal would show it, it declares
+        individual records or links to personal data; a published dataset so held becomes a draft. Under the
+        source's drop/aggregate mode the offending links are left out instead (see linked.py)."""
+        view = dict(dataset)
+        if package is not None:
+            # A steward's klasifikasi or tingkat_penyajian survives the harvest (merge_protected), so it decides.
+            last_written = json.loads(self._extra(previous, "ditulis") or "{}")
+            for name in ("klasifikasi", "tingkat_penyajian"):
+                now = package.extras.get(name)
+                if (
+                    name in protected
+                    and name in last_written
+                    and comparable(name, now) != comparable(name, last_written[name])
+                ):
+                    view[name] = now
+        try:
+            linked.check_dataset(run.client, view, run.config.get("data_pribadi", "tahan"))
+        except linked.RecordHeld:
+            if package is not None and package.state == "active":
+                tk.get_action("package_patch")(
+                    {**self._context(), linked.SCREENED: True}, {"id": package.id, "state": "draft"}
+                )
+                log.warning("Dataset %s held for personal data: now a draft", package.name)
+            raise
+        dataset["resources"] = view.get("resources", [])
+        if view.get("catatan_data_pribadi"):
+            dataset["catatan_data_pribadi"] = view["catatan_data_pribadi"]
 
     @staticmethod
     def _reuse_resource_ids(dataset: dict[str, Any], current: dict[str, Any]) -> None:

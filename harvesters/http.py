@@ -58,6 +58,7 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 1000
     max_records: int = 100_000
+    sample_bytes: int = 2 * 1024 * 1024  # how much of a linked file is read to screen it for personal data
 
     # The most a source config may ask for.
     CAPS = {
@@ -70,6 +71,7 @@ class Limits:
         "max_bytes": 500 * 1024 * 1024,
         "max_pages": 10_000,
         "max_records": 1_000_000,
+        "sample_bytes": 20 * 1024 * 1024,
     }
 
     def with_overrides(self, overrides: dict[str, Any] | None) -> Limits:
@@ -88,6 +90,7 @@ class Response:
     status: int
     headers: dict[str, str]
     content: bytes
+    truncated: bool = False  # only with ``get(..., truncate=True)``: the body was cut at ``max_bytes``
 
     @property
     def charset(self) -> str | None:
@@ -239,14 +242,25 @@ class SafeClient:
         self.session.close()
 
     def get(
-        self, url: str, params: dict[str, Any] | None = None, *, max_bytes: int | None = None
+        self,
+        url: str,
+        params: dict[str, Any] | None = None,
+        *,
+        max_bytes: int | None = None,
+        truncate: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Response:
-        """GET ``url``: retried, redirects checked, body capped. Raises :class:`HarvestHttpError`."""
+        """GET ``url``: retried, redirects checked, body capped. Raises :class:`HarvestHttpError`.
+
+        ``truncate`` reads a sample: the body stops at ``max_bytes`` (``Response.truncated``) instead of being an
+        error. ``headers`` are added to this request only (conditional-request validators)."""
         deadline = time.monotonic() + self.limits.total_timeout
         attempt = 0
         while True:
             try:
-                response = self._get_once(url, params, deadline, max_bytes or self.limits.max_bytes)
+                response = self._get_once(
+                    url, params, deadline, max_bytes or self.limits.max_bytes, truncate, headers
+                )
             except (requests.ConnectionError, requests.Timeout) as error:
                 if attempt >= self.limits.retries:
                     raise HarvestHttpError(self._network_message(url, error, attempt)) from None
@@ -300,7 +314,15 @@ class SafeClient:
             f"read {self.limits.read_timeout:g} s)",
         )
 
-    def _get_once(self, url: str, params: dict[str, Any] | None, deadline: float, max_bytes: int) -> Response:
+    def _get_once(
+        self,
+        url: str,
+        params: dict[str, Any] | None,
+        deadline: float,
+        max_bytes: int,
+        truncate: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(current, self.allowed_hosts)
@@ -310,6 +332,7 @@ class SafeClient:
             raw = self.session.get(
                 current,
                 params=params,
+                headers=headers,
                 stream=True,
                 allow_redirects=False,
                 timeout=(
@@ -322,9 +345,11 @@ class SafeClient:
                     current = urljoin(raw.url, raw.headers["location"])
                     params = None  # the Location carries its own query
                     continue
-                content = self._read_capped(raw, current, deadline, max_bytes)
-                headers = {key.lower(): value for key, value in raw.headers.items()}
-                return Response(url=raw.url, status=raw.status_code, headers=headers, content=content)
+                content, truncated = self._read_capped(raw, current, deadline, max_bytes, truncate)
+                answer = {key.lower(): value for key, value in raw.headers.items()}
+                return Response(
+                    url=raw.url, status=raw.status_code, headers=answer, content=content, truncated=truncated
+                )
             finally:
                 raw.close()
         raise HarvestHttpError(
@@ -350,10 +375,12 @@ class SafeClient:
             )
         )
 
-    def _read_capped(self, raw: requests.Response, url: str, deadline: float, max_bytes: int) -> bytes:
+    def _read_capped(
+        self, raw: requests.Response, url: str, deadline: float, max_bytes: int, truncate: bool = False
+    ) -> tuple[bytes, bool]:
         declared = raw.headers.get("content-length")
         encoded = raw.headers.get("content-encoding", "identity").lower() not in ("", "identity")
-        if declared and declared.isdigit() and not encoded and int(declared) > max_bytes:
+        if declared and declared.isdigit() and not encoded and int(declared) > max_bytes and not truncate:
             raise self._too_big(url, max_bytes)
         chunks: list[bytes] = []
         size = 0
@@ -363,6 +390,9 @@ class SafeClient:
             while chunk := raw.raw.read1(CHUNK, decode_content=True):
                 size += len(chunk)
                 if size > max_bytes:
+                    if truncate:
+                        chunks.append(chunk[: max_bytes - (size - len(chunk))])
+                        return b"".join(chunks), True
                     raise self._too_big(url, max_bytes)
                 if time.monotonic() > deadline:
                     raise self._total_timeout(url)
@@ -381,7 +411,7 @@ class SafeClient:
                     f"{url}: the answer broke off or is corrupt ({name}) after {size:,} bytes",
                 )
             ) from None
-        return b"".join(chunks)
+        return b"".join(chunks), False
 
 
 # --- XML -------------------------------------------------------------------------------------------------

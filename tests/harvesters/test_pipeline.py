@@ -23,6 +23,14 @@ LAKSA_CONFIG = {
 }
 EDITED = "laksa-pengaduan-per-kecamatan-2024"
 REMOVED = "laksa-pengaduan-per-kecamatan-2025"
+# The two raw LAKSA records (individu, terbuka, linking to NIKs and phone numbers) are held on every run.
+HELD = {"errored": 2}
+
+
+def held_only(report):
+    """The only object errors are the two raw LAKSA records, held for personal data."""
+    errors = report["object_errors"]
+    return len(errors) == 2 and all('tingkat_penyajian "individu"' in e for e in errors)
 
 
 def laksa_source(env, upstream, **overrides):
@@ -41,9 +49,10 @@ def test_lifecycle_first_unchanged_edit_remove_restore(harvest_env, upstream, co
 
     first = run_jobs(env, source["id"])
     assert first["status"] == "Finished"
-    assert first["stats"] == {"added": 18}, first
+    assert first["stats"] == {"added": 16, **HELD}, first
+    assert held_only(first), first
     datasets = datasets_of(env, "laksa-api")
-    assert len(datasets) == 18
+    assert len(datasets) == 16
     one = datasets[EDITED]
     assert one["name"] == EDITED
     assert one["title"] == "Jumlah Pengaduan LAKSA per Kecamatan dan Bulan Tahun 2024"
@@ -62,12 +71,12 @@ def test_lifecycle_first_unchanged_edit_remove_restore(harvest_env, upstream, co
     modified = {k: d["metadata_modified"] for k, d in datasets.items()}
 
     second = run_jobs(env, source["id"])
-    assert second["stats"] == {"not modified": 18}, second
+    assert second["stats"] == {"not modified": 16, **HELD}, second
     assert {k: d["metadata_modified"] for k, d in datasets_of(env, "laksa-api").items()} == modified
 
     control.change(edit=[EDITED])
     third = run_jobs(env, source["id"])
-    assert third["stats"] == {"updated": 1, "not modified": 17}, third
+    assert third["stats"] == {"updated": 1, "not modified": 15, **HELD}, third
     after_edit = datasets_of(env, "laksa-api")
     assert after_edit[EDITED]["title"].endswith("(revisi 1)")
     assert after_edit[EDITED]["id"] == one["id"]
@@ -77,16 +86,16 @@ def test_lifecycle_first_unchanged_edit_remove_restore(harvest_env, upstream, co
     removed_id = after_edit[REMOVED]["id"]
     control.change(remove=[REMOVED])
     fourth = run_jobs(env, source["id"])
-    assert fourth["stats"] == {"deleted": 1, "not modified": 17}, fourth
+    assert fourth["stats"] == {"deleted": 1, "not modified": 15, **HELD}, fourth
     everything = datasets_of(env, "laksa-api", include_deleted=True)
     assert everything[REMOVED]["state"] == "deleted"
     active = datasets_of(env, "laksa-api")
     assert REMOVED not in active, (active[REMOVED]["id"], removed_id, active[REMOVED]["state"])
-    assert len(active) == 17
+    assert len(active) == 15
 
     control.reset("changes")  # the record comes back (and the edit is undone)
     fifth = run_jobs(env, source["id"])
-    assert fifth["stats"] == {"updated": 2, "not modified": 16}, fifth
+    assert fifth["stats"] == {"updated": 2, "not modified": 14, **HELD}, fifth
     restored = datasets_of(env, "laksa-api")
     assert restored[REMOVED]["id"] == removed_id
     assert restored[REMOVED]["state"] == "active"
@@ -108,7 +117,7 @@ def test_stewards_edits_survive_reharvest(harvest_env, upstream, control):
     )
     control.change(edit=[EDITED])  # upstream changes title and description
     report = run_jobs(env, source["id"])
-    assert report["stats"] == {"updated": 1, "not modified": 17}, report
+    assert report["stats"] == {"updated": 1, "not modified": 15, **HELD}, report
     after = datasets_of(env, "laksa-api")[EDITED]
     assert after["title"].endswith("(revisi 1)")  # not touched by the steward: upstream wins
     assert after["notes"] == "Deskripsi yang disunting walidata."  # the steward's
@@ -145,7 +154,7 @@ def test_every_fault_is_a_readable_error_and_deletes_nothing(harvest_env, upstre
         "tangerang_tabular",
         {"aplikasi_sumber": "sobatdukcapil", "defaults": POPULATION_DEFAULTS},
     )
-    assert run_jobs(env, source["id"])["stats"] == {"added": 18}
+    assert run_jobs(env, source["id"])["stats"] == {"added": 16, **HELD}
     before = {k: (d["id"], d["metadata_modified"]) for k, d in datasets_of(env, "laksa-api").items()}
     problems = []
     for number, (fault, expected) in enumerate(FAULTS):
@@ -160,8 +169,10 @@ def test_every_fault_is_a_readable_error_and_deletes_nothing(harvest_env, upstre
             problems.append(f"{fault}: expected {expected!r} in {errors}")
         if after != before:
             problems.append(f"{fault}: datasets changed: {set(before) ^ set(after)}")
-        # (ckanext-harvest counts gather errors as "errored" in a job's stats; no object may fail or change.)
-        if report["object_errors"] or {"deleted", "updated", "added"} & set(report["stats"]):
+        # (ckanext-harvest counts gather errors as "errored" in a job's stats; no object may fail or change,
+        # but for the raw LAKSA records, held for personal data whenever the listing still has them.)
+        unexpected = [e for e in report["object_errors"] if 'tingkat_penyajian "individu"' not in e]
+        if unexpected or {"deleted", "updated", "added"} & set(report["stats"]):
             problems.append(f"{fault}: {report['stats']}")
         wanted = {"added": 1} if number == 0 else {"not modified": 1}
         if healthy_report["stats"] != wanted or healthy_report["gather_errors"]:

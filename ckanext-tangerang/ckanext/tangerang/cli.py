@@ -87,6 +87,40 @@ def demo_harvest(upstream: str | None, timeout: int) -> None:
         )
 
 
+@tangerang.command("audit-data-pribadi")
+@click.option("--portal", default=None, help="Base URL of the portal (default: ckan.site_url).")
+def audit_data_pribadi(portal: str | None) -> None:
+    """Follow every resource an anonymous visitor finds (stored or linked, on the harvest allow-list), screen what
+    it serves for personal data, and fail if any holds some."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.tangerang.harvesters import audit
+    from ckanext.tangerang.harvesters.base import allowed_hosts
+    from ckanext.tangerang.harvesters.http import HarvestHttpError, SafeClient
+
+    base = portal or tk.config.get("ckan.site_url")
+    client = SafeClient(allowed_hosts=allowed_hosts())
+    try:
+        result = audit.audit(client, base, click.echo)
+    except HarvestHttpError as error:
+        raise click.ClickException(
+            f"Audit data pribadi tidak dapat dijalankan / could not run: {error}"
+        ) from None
+    finally:
+        client.close()
+    for line in result.unreadable:
+        click.echo(f"  ? tidak terbaca / unreadable: {line}")
+    click.echo(
+        f"Audit data pribadi / personal-data audit: {result.datasets} dataset publik / public datasets, "
+        f"{result.screened} sumber daya diperiksa / resources screened, {result.skipped} dilewati / skipped, "
+        f"{len(result.personal)} berisi data pribadi / holding personal data."
+    )
+    if result.personal:
+        raise click.ClickException(
+            f"{len(result.personal)} sumber daya publik berisi data pribadi / public resources hold personal data"
+        )
+
+
 @tangerang.command("harvest-report")
 @click.option("--source", default=None, help="Only this harvest source (name or id).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

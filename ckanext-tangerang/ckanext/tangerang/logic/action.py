@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, hardening, limits
+from ckanext.tangerang.logic import access, hardening, limits, linked_guard
 
 
 @tk.side_effect_free
@@ -127,15 +127,21 @@ def lift_schema_extras(data_dict: DataDict) -> DataDict:
 @tk.chained_action
 def package_create(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """CKAN's ``package_create``; schema fields sent as extras are taken as the fields themselves, and every
-    value has its field's type and length (logic/limits.py) before anything is stored."""
-    return original_action(context, lift_schema_extras(limits.checked_dataset(data_dict)))
+    value has its field's type and length (logic/limits.py) before anything is stored; a harvested dataset
+    is held when it declares individual records or links to personal data (logic/linked_guard.py)."""
+    return linked_guard.guarded_write(
+        original_action, context, lift_schema_extras(limits.checked_dataset(data_dict))
+    )
 
 
 @tk.chained_action
 def package_update(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """CKAN's ``package_update`` (and so ``package_patch`` and the resource actions); schema fields sent as
-    extras are taken as the fields themselves, and every value has its field's type and length."""
-    return original_action(context, lift_schema_extras(limits.checked_dataset(data_dict)))
+    extras are taken as the fields themselves, and every value has its field's type and length; a harvested
+    dataset is held when it declares individual records or links to personal data."""
+    return linked_guard.guarded_write(
+        original_action, context, lift_schema_extras(limits.checked_dataset(data_dict))
+    )
 
 
 @tk.chained_action
