@@ -209,3 +209,37 @@ def test_the_harvest_log_is_for_sysadmins(app):
     assert response.status_code == 403
     assert response.json["error"]["message"].endswith("Hanya untuk walidata (sysadmin). / Sysadmins only.")
     assert app.get("/api/3/action/harvest_log_list").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "harvest_jobs_run",
+        "harvest_job_abort",
+        "harvest_job_create_all",
+        "harvest_objects_import",
+        "harvest_sources_job_history_clear",
+        "harvest_sources_reindex",
+        "harvest_abort_failed_jobs",
+    ],
+)
+def test_sysadmin_actions_answer_403_to_others(app, action):
+    user = factories.UserWithToken()
+    for token in (None, user["token"]):
+        status, body = api(app, action, token, id="x", source_id="x", life_span=0)
+        assert status == 403, body
+
+
+def test_aborting_failed_jobs_is_for_sysadmins(app):
+    user = factories.UserWithToken()
+    assert api(app, "harvest_abort_failed_jobs", user["token"], life_span=0)[0] == 403
+    assert api(app, "harvest_abort_failed_jobs", None, life_span=0)[0] == 403
+    assert (
+        api(app, "harvest_abort_failed_jobs", factories.SysadminWithToken()["token"], life_span=0)[0] == 200
+    )
+
+
+def test_patch_asks_for_update_rights(app, world):
+    outsider = factories.UserWithToken()
+    assert api(app, "harvest_source_patch", outsider["token"], id=world["source"]["id"], title="x")[0] == 403
+    assert show(app, world["token"], world["source"]["id"])["title"] == "Sumber uji"

@@ -113,8 +113,14 @@ def harvest_source_list(original_action, context: Context, data_dict: DataDict) 
     :rtype: list of dictionaries
     """
     tk.check_access("harvest_source_list", context, data_dict)
-    sources = original_action({**context, "user": ""}, data_dict)
-    return [source for source in sources if may_read_source(context, source["id"])]
+    last_job_status = tk.asbool(data_dict.get("return_last_job_status", False))
+    everything = original_action({**context, "user": ""}, {**data_dict, "return_last_job_status": False})
+    sources = [source for source in everything if may_read_source(context, source["id"])]
+    if last_job_status:
+        for source in sources:
+            status = tk.get_action("harvest_source_show_status")(dict(context), {"id": source["id"]})
+            source["last_job_status"] = status.get("last_job") or {}
+    return sources
 
 
 @tk.chained_action
@@ -167,6 +173,22 @@ def harvest_source_reindex(original_action, context: Context, data_dict: DataDic
 
 
 @tk.chained_action
+def harvest_abort_failed_jobs(original_action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-harvest's ``harvest_abort_failed_jobs`` (``ckan harvester abort-failed-jobs``), which asks for no
+    access at all: for sysadmins only, as running the jobs is.
+
+    :param life_span: days after which a running job of a MANUAL source counts as failed (default 7)
+    :type life_span: int
+    :param include: only these sources (comma-separated ids)
+    :type include: string
+    :param exclude: not these sources (comma-separated ids)
+    :type exclude: string
+    """
+    tk.check_access("harvest_abort_failed_jobs", context, data_dict)
+    return original_action(context, data_dict)
+
+
+@tk.chained_action
 def bulk_update_public(original_action, context: Context, data_dict: DataDict) -> None:
     """CKAN's ``bulk_update_public``, which sets the flag in SQL, past ``package_update``: refused for a list
     that holds a harvest source, which stays private."""
@@ -212,6 +234,35 @@ def auth_harvest_log_list(next_auth: AuthFunction, context: Context, data_dict: 
 def auth_tangerang_harvest_sources_private(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins only (they pass before this is asked)."""
     return {"success": False, "msg": SYSADMIN_ONLY}
+
+
+def _sysadmins_only(name: str) -> AuthFunction:
+    @tk.chained_auth_function
+    def auth(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+        return {"success": False, "msg": SYSADMIN_ONLY}
+
+    auth.__name__ = f"auth_{name}"
+    auth.__doc__ = (
+        f"``{name}`` is for sysadmins (they pass before this is asked). ckanext-harvest's own check looks the "
+        "user up and, for an anonymous caller, fails with a 500 instead of answering 403."
+    )
+    return auth
+
+
+auth_harvest_abort_failed_jobs = _sysadmins_only("harvest_abort_failed_jobs")
+auth_harvest_jobs_run = _sysadmins_only("harvest_jobs_run")
+auth_harvest_job_abort = _sysadmins_only("harvest_job_abort")
+auth_harvest_job_create_all = _sysadmins_only("harvest_job_create_all")
+auth_harvest_objects_import = _sysadmins_only("harvest_objects_import")
+auth_harvest_sources_clear = _sysadmins_only("harvest_sources_clear")
+auth_harvest_sources_reindex = _sysadmins_only("harvest_sources_reindex")
+
+
+@tk.chained_auth_function
+def auth_harvest_source_patch(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may update the source. (ckanext-harvest means to say so, but its plugin registers the action
+    ``harvest_source_patch`` itself as the auth function, which ran the patch and then failed with a 500.)"""
+    return authz.is_authorized("harvest_source_update", context, data_dict)
 
 
 @tk.chained_auth_function
