@@ -7,6 +7,9 @@ from flask import Blueprint, request
 
 from ckanext.tangerang import request_guard
 
+# ckanext-harvest's state-changing pages on POST only, with a confirmation page on GET (harvest_views.py).
+from ckanext.tangerang.harvest_views import tangerang_harvest  # noqa: F401
+
 # The theme's pages (/aplikasi-kajian, /pengembang, /sektor); the blanket registers every Blueprint here.
 from ckanext.tangerang.theme import tangerang_theme  # noqa: F401
 
