@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from flask import Response, request
+from flask import Response, current_app, request
 
 # Deeper than any dataset dict (resources -> kamus_data -> column is 4 levels); far below the parser's limit.
 MAX_JSON_DEPTH = 64
@@ -34,6 +34,12 @@ MSG_DEEP = (
     f"Data JSON bersarang terlalu dalam (lebih dari {MAX_JSON_DEPTH} tingkat). / "
     f"The JSON data is nested too deeply (more than {MAX_JSON_DEPTH} levels)."
 )
+# CKAN's HTML forms whose views index the posted fields without looking (a KeyError or AttributeError, 500):
+# what their own forms always send. Keyed by the view's name, so every dataset type's blueprint is covered.
+FORM_FIELDS = {
+    "ckan.views.user.login": ("login", "password"),
+    "ckan.views.resource.CreateView": ("save", "id"),
+}
 MSG_NOT_JSON = "Badan permintaan bukan JSON yang sah. / The request body is not valid JSON."
 MSG_PAGE = "Nomor halaman harus bilangan bulat positif. / The page number must be a positive whole number."
 MSG_NO_PAGE = (
@@ -78,7 +84,7 @@ def find_problem() -> tuple[int, str] | None:
             if body:
                 return json_problem(body)
     if not is_api:
-        return _page_problem() or _format_problem()
+        return _page_problem() or _format_problem() or _form_problem()
     return None
 
 
@@ -147,3 +153,18 @@ def _format_problem() -> tuple[int, str] | None:
         return None
     known = ", ".join(sorted(CONTENT_TYPES))
     return 404, f"Format tidak dikenal: pakai {known}. / Unknown format: use {known}."
+
+
+def _form_problem() -> tuple[int, str] | None:
+    """A POST to one of CKAN's forms without the fields its view reads unconditionally."""
+    if request.method != "POST":
+        return None
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    target = view_class or view
+    name = f"{getattr(target, '__module__', '')}.{getattr(target, '__name__', '')}"
+    missing = [f for f in FORM_FIELDS.get(name, ()) if f not in request.form]
+    if not missing:
+        return None
+    fields = ", ".join(missing)
+    return 400, f"Formulir tidak lengkap: {fields} wajib ada. / Incomplete form: {fields} is required."
