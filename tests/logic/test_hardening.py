@@ -69,7 +69,7 @@ def test_anonymous_collaborator_calls_are_refused_not_500(app, action):
     assert response.status_code == 403
 
 
-def test_purge_takes_datastore_tables_and_uploaded_files_along(app):
+def test_purge_takes_datastore_tables_uploaded_files_and_activities_along(app):
     world = make_world()
     sysadmin = world["sysadmin"]
     uploaded = app.post(
@@ -94,8 +94,13 @@ def test_purge_takes_datastore_tables_and_uploaded_files_along(app):
         records=[{"a": "x"}],
     )
 
+    activities = _api(app, "package_activity_list", sysadmin, id=world["dataset"]["id"]).json["result"]
+    assert activities, "the dataset has activities to lose"
     response = _api(app, "dataset_purge", sysadmin, id=world["dataset"]["id"])
     assert response.status_code == 200, response.body
+    for activity in activities:
+        gone = _api(app, "activity_show", sysadmin, id=activity["id"])
+        assert gone.status_code == 404, f"activity {activity['activity_type']} of the purged dataset remains"
 
     assert not os.path.exists(path)
     from ckanext.datastore.backend import DatastoreBackend

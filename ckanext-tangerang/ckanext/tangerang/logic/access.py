@@ -323,3 +323,10 @@ def relabel_all_activities() -> tuple[int, int]:
         relabel_activities(package_id)
     model.Session.commit()
     return len(known), deleted
+
+
+def forget_activities(package_id: str) -> None:
+    """Delete a purged dataset's activities (committed: the purge has committed already)."""
+    if p.plugin_loaded("activity"):
+        model.Session.execute(sa.text("DELETE FROM activity WHERE object_id = :id"), {"id": package_id})
+        model.Session.commit()

@@ -12,6 +12,8 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import uploader
 from ckan.types import Action, AuthFunction, AuthResult, Context, DataDict
 
+from ckanext.tangerang.logic import access
+
 log = logging.getLogger(__name__)
 
 WALIDATA_ONLY = (
@@ -38,7 +40,7 @@ def logged_in_then(next_auth: AuthFunction, context: Context, data_dict: DataDic
 
 
 def purge_with_data(original_action: Action, context: Context, data_dict: DataDict) -> Any:
-    """Purge a dataset, then its resources' DataStore tables and uploaded files (CKAN leaves both behind)."""
+    """Purge a dataset, then its resources' DataStore tables, uploaded files and activities (CKAN leaves them)."""
     package = model.Package.get(tk.get_or_bust(data_dict, "id"))
     resources = (
         model.Session.query(model.Resource.id, model.Resource.url_type)
@@ -52,6 +54,9 @@ def purge_with_data(original_action: Action, context: Context, data_dict: DataDi
         _drop_datastore_table(resource_id)
         if url_type == "upload":
             _remove_upload(resource_id)
+    if package:
+        # CKAN keeps a purged dataset's activities, snapshots and all, under the labels they had.
+        access.forget_activities(package.id)
     return result
 
 
