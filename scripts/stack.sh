@@ -344,6 +344,10 @@ setup_ckan_db() {
     ckan db init && ckan db pending-migrations --apply
   } >>"$LOG/ckan-setup.log" 2>&1 || die "CKAN database migration failed; see $LOG/ckan-setup.log"
   datastore_permissions "$CKAN_INI" datastore
+  # Activities carry their dataset's current access labels (idempotent; a no-op on a fresh database).
+  ckan tangerang relabel-activities >>"$LOG/ckan-setup.log" 2>&1 || die "relabelling activities failed; see $LOG/ckan-setup.log"
+  # Harvest sources saved before sources were kept private become private datasets of their OPD (idempotent).
+  ckan tangerang harvest-sources-private >>"$LOG/ckan-setup.log" 2>&1 || die "making harvest sources private failed; see $LOG/ckan-setup.log"
   if ! ckan user show "$TANGERANG_ADMIN_USER" 2>/dev/null | grep -q "name=$TANGERANG_ADMIN_USER"; then
     ckan user add "$TANGERANG_ADMIN_USER" email="admin@tangerangkota.go.id" password="$TANGERANG_ADMIN_PASSWORD" \
       fullname="Walidata Diskominfo (demo)" >>"$LOG/ckan-setup.log" 2>&1 || die "creating the demo sysadmin failed; see $LOG/ckan-setup.log"

@@ -8,6 +8,10 @@ database concurrently:
 2. DataStore permissions: the SQL of `ckan datastore set-permissions`, run as the DataStore write user (the
    owner of the datastore database), so the read-only role reads DataStore tables and nothing else. Idempotent
    too; it also re-applies the grants after a restore.
+3. The access rules' catch-up for catalogues saved before they held (both idempotent, no-ops on a new database):
+   `ckan tangerang relabel-activities` gives every dataset's activities its current permission labels and drops
+   purged datasets' activities; `ckan tangerang harvest-sources-private` makes every harvest source a private
+   dataset of its OPD.
 
 The web containers still run the official image's prerun.py, whose own upgrade then finds nothing to do."""
 
@@ -54,9 +58,16 @@ def set_datastore_permissions() -> None:
     log("DataStore permissions set")
 
 
+def access_catch_up() -> None:
+    for command in ("relabel-activities", "harvest-sources-private"):
+        log(f"ckan tangerang {command}")
+        subprocess.run(["ckan", "-c", CKAN_INI, "tangerang", command], check=True)
+
+
 if __name__ == "__main__":
     if os.environ.get("MAINTENANCE_MODE", "").lower() == "true":
         log("maintenance mode, skipping")
         sys.exit(0)
     upgrade_db()
     set_datastore_permissions()
+    access_catch_up()

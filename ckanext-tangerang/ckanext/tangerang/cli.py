@@ -121,6 +121,21 @@ def audit_data_pribadi(portal: str | None) -> None:
         )
 
 
+@tangerang.command("harvest-sources-private")
+def harvest_sources_private() -> None:
+    """Make every harvest source a private dataset of its OPD (sources saved before the portal enforced it).
+
+    Idempotent; the stack's start runs it."""
+    import ckan.plugins.toolkit as tk
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    result = tk.get_action("tangerang_harvest_sources_private")({"user": site_user["name"]}, {})
+    click.echo(
+        f"Sumber panen dijadikan privat / harvest sources made private: {len(result['changed'])} "
+        f"{' '.join(result['changed'])}".rstrip()
+    )
+
+
 @tangerang.command("harvest-report")
 @click.option("--source", default=None, help="Only this harvest source (name or id).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -137,3 +152,19 @@ def harvest_report(source: str | None, as_json: bool) -> None:
         click.echo("Belum ada sumber panen / no harvest sources yet.")
     else:
         click.echo(logic.format_report(rows))
+
+
+@tangerang.command("relabel-activities")
+def relabel_activities() -> None:
+    """Give every dataset's activities its current access labels and delete purged datasets' activities.
+
+    Run once after upgrading a catalogue from before this rule (the stack's start runs it; it is idempotent).
+    """
+    from ckanext.tangerang.logic import access
+
+    relabelled, deleted = access.relabel_all_activities()
+    click.echo(
+        f"Aktivitas {relabelled} dataset diberi label akses terkini; {deleted} aktivitas dataset yang dihapus "
+        f"permanen dibuang. / Activities of {relabelled} datasets relabelled; {deleted} activities of purged "
+        "datasets deleted."
+    )

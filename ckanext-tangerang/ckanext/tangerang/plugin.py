@@ -59,20 +59,26 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_show(self, context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return access.redact_dataset(context, pkg_dict)
 
+    def after_dataset_update(self, context: Context, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        # A dataset made tertutup takes its past snapshots out of the public activity streams with it.
+        access.relabel_activities(pkg_dict["id"])
+        return pkg_dict
+
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
-        # A search that asks for chosen fields (`fl`) also gets the two that tell whether to redact them.
+        # A search for chosen fields (`fl`) also gets the id, by which the redaction reads the dataset's class.
         fl = search_params.get("fl")
         fields = fl.replace(",", " ").split() if isinstance(fl, str) else list(fl or [])
-        if fields and not set(fields) <= {"id", "name"}:
-            # package_search joins the list itself after this hook.
-            search_params["fl"] = list(dict.fromkeys([*fields, "extras_klasifikasi", "owner_org"]))
+        if fields and "id" not in fields:
+            search_params["fl"] = [*fields, "id"]  # package_search joins the list itself after this hook
         return search_params
 
     def after_dataset_search(
         self, search_results: dict[str, Any], search_params: dict[str, Any]
     ) -> dict[str, Any]:
         context: Context = {}  # the visitor of the current request
-        for pkg_dict in search_results.get("results", []):
-            access.redact_dataset(context, pkg_dict)
+        full = search_params.get("fl") in ("id validated_data_dict", "id data_dict")
+        search_results["results"] = access.redact_search_results(
+            context, search_results.get("results", []), flat=not full
+        )
         facets.name_facet_items(search_results.get("search_facets"))
         return search_results

@@ -84,7 +84,7 @@ def find_problem() -> tuple[int, str] | None:
             if body:
                 return json_problem(body)
     if not is_api:
-        return _page_problem() or _format_problem() or _form_problem()
+        return _page_problem() or _format_problem() or _form_problem() or _route_problem()
     return None
 
 
@@ -168,3 +168,10 @@ def _form_problem() -> tuple[int, str] | None:
         return None
     fields = ", ".join(missing)
     return 400, f"Formulir tidak lengkap: {fields} wajib ada. / Incomplete form: {fields} is required."
+
+
+def _route_problem() -> tuple[int, str] | None:
+    """The group blueprint's bulk-process page exists for organizations only (CKAN raises for a group)."""
+    if request.endpoint == "group.bulk_process":
+        return 404, "Proses massal hanya untuk OPD. / Bulk processing is for organizations only."
+    return None

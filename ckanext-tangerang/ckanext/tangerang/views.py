@@ -43,3 +43,20 @@ def withhold_limited_data():
         return None
     contact = answer["walidata"].get("email") or ""
     return tk.abort(403, f"{answer['pesan']} {contact}".strip())
+
+
+@tangerang.before_app_request
+def withhold_limited_history():
+    """The activity plugin's resource-history page reads the old snapshot from the model, past the actions that
+    redact it: a terbatas dataset's old versions are for those who may download its data."""
+    if request.endpoint != "activity.resource_history":
+        return None
+    activity_id = (request.view_args or {}).get("activity_id")
+    try:
+        activity = tk.get_action("activity_show")({}, {"id": activity_id, "include_data": True})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Activity not found"))
+    snapshot = (activity.get("data") or {}).get("package") or {}
+    if "akses_terbatas" in snapshot:
+        return tk.abort(403, snapshot["akses_terbatas"]["pesan"])
+    return None

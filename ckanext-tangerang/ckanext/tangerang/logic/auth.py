@@ -1,4 +1,5 @@
-"""Auth functions. Chained over the DataStore's, so a terbatas dataset's tables stay with its OPD."""
+"""Auth functions: the DataStore's and ckanext-harvest's chained so that access classes and harvest-source privacy
+hold on them, OPD and group creation for the walidata, and collaborator checks that answer anonymous callers."""
 
 from __future__ import annotations
 
@@ -6,12 +7,53 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
-from ckanext.tangerang.logic import access, hardening
+from ckanext.tangerang.logic import access, hardening, harvest_sources
+
+# The blanket in plugin.py registers exactly these names as auth functions (imported ones included): add yours here.
+__all__ = [
+    "datastore_info",
+    "datastore_search",
+    "group_create",
+    "harvest_abort_failed_jobs",
+    "harvest_job_abort",
+    "harvest_job_create_all",
+    "harvest_jobs_run",
+    "harvest_log_list",
+    "harvest_object_show",
+    "harvest_objects_import",
+    "harvest_source_patch",
+    "harvest_source_show",
+    "harvest_sources_clear",
+    "harvest_sources_reindex",
+    "organization_create",
+    "package_collaborator_create",
+    "package_collaborator_delete",
+    "package_collaborator_list",
+    "tangerang_harvest_sources_private",
+    "tangerang_resource_access_show",
+]
+
+# ckanext-harvest's actions whose auth is missing, runs the action itself, or crashes for anonymous callers
+# (harvest_sources.py says which and why).
+harvest_abort_failed_jobs = harvest_sources.auth_harvest_abort_failed_jobs
+harvest_job_abort = harvest_sources.auth_harvest_job_abort
+harvest_job_create_all = harvest_sources.auth_harvest_job_create_all
+harvest_jobs_run = harvest_sources.auth_harvest_jobs_run
+harvest_log_list = harvest_sources.auth_harvest_log_list
+harvest_objects_import = harvest_sources.auth_harvest_objects_import
+harvest_source_patch = harvest_sources.auth_harvest_source_patch
+harvest_source_show = harvest_sources.auth_harvest_source_show
+harvest_sources_clear = harvest_sources.auth_harvest_sources_clear
+harvest_sources_reindex = harvest_sources.auth_harvest_sources_reindex
+tangerang_harvest_sources_private = harvest_sources.auth_tangerang_harvest_sources_private
 
 _WITHHELD = "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
 
 
 def _withheld(context: Context, resource_id: str | None) -> bool:
+    if resource_id == "_table_metadata":
+        # The DataStore's list of every table, tertutup datasets' included: sysadmins only.
+        return not authz.is_sysadmin(context.get("user") or "")
     return bool(resource_id) and access.resource_is_withheld(context, resource_id)
 
 
