@@ -447,7 +447,9 @@ def build_app_datasets(data: SampleData) -> list[dict[str, Any]]:
                     delimiter=",",
                 ),
             ],
-            **common_visit,
+            # Facility-level counts are for the health office first: the demo's terbatas datasets (metadata
+            # public, tables and files for Dinkes only).
+            **{**common_visit, "klasifikasi": "terbatas"},
         )
 
     # Tangerang LIVE: the application registry itself and monthly usage of every application.

@@ -58,6 +58,30 @@ def forbidden(world, role: str) -> dict[str, str]:
     return out
 
 
+def marked_dataset(org_id: str, cls: str, name: str) -> dict:
+    """A dataset of class ``cls`` ("reclassified" starts terbuka) with a marker in every field it shows."""
+    mk = markers(cls)
+    return valid_dataset(
+        org_id,
+        name=name,
+        title=f"Probe {mk['title']}",
+        notes=f"Catatan {mk['notes']}",
+        tags=[{"name": mk["tag"]}],
+        satuan=mk["satuan"],
+        klasifikasi="terbuka" if cls == "reclassified" else cls,
+        resources=[
+            {
+                "url": mk["url"],
+                "name": mk["res_name"],
+                "description": mk["res_desc"],
+                "format": mk["format"],
+                "download_url": mk["download_url"],
+                "access_url": mk["access_url"],
+            }
+        ],
+    )
+
+
 @pytest.fixture
 def world():
     sysadmin = factories.SysadminWithToken()
@@ -71,27 +95,7 @@ def world():
     for cls in ("terbuka", "terbatas", "tertutup", "reclassified"):
         mk = markers(cls)
         dataset = helpers.call_action(
-            "package_create",
-            context=dict(context),
-            **valid_dataset(
-                org["id"],
-                name=f"probe-{cls}",
-                title=f"Probe {mk['title']}",
-                notes=f"Catatan {mk['notes']}",
-                tags=[{"name": mk["tag"]}],
-                satuan=mk["satuan"],
-                klasifikasi="terbuka" if cls == "reclassified" else cls,
-                resources=[
-                    {
-                        "url": mk["url"],
-                        "name": mk["res_name"],
-                        "description": mk["res_desc"],
-                        "format": mk["format"],
-                        "download_url": mk["download_url"],
-                        "access_url": mk["access_url"],
-                    }
-                ],
-            ),
+            "package_create", context=dict(context), **marked_dataset(org["id"], cls, f"probe-{cls}")
         )
         helpers.call_action(
             "datastore_create",

@@ -15,8 +15,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.helpers import valid_dataset
-from tests.security.test_access_probe import forbidden, markers, surfaces
+from tests.security.test_access_probe import forbidden, marked_dataset, markers, surfaces
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,25 +75,7 @@ def live_world(live_url, sysadmin_token):
                 live_url,
                 sysadmin_token,
                 "package_create",
-                **valid_dataset(
-                    org["id"],
-                    name=f"probe-{cls}-{tag}",
-                    title=f"Probe {mk['title']}",
-                    notes=f"Catatan {mk['notes']}",
-                    tags=[{"name": mk["tag"]}],
-                    satuan=mk["satuan"],
-                    klasifikasi="terbuka" if cls == "reclassified" else cls,
-                    resources=[
-                        {
-                            "url": mk["url"],
-                            "name": mk["res_name"],
-                            "description": mk["res_desc"],
-                            "format": mk["format"],
-                            "download_url": mk["download_url"],
-                            "access_url": mk["access_url"],
-                        }
-                    ],
-                ),
+                **marked_dataset(org["id"], cls, f"probe-{cls}-{tag}"),
             )
             _api(
                 live_url, sysadmin_token, "datastore_create", resource_id=dataset["resources"][0]["id"],
