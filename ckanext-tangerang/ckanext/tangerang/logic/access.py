@@ -195,7 +195,7 @@ def public_index_view(doc: dict[str, Any], secrets: set[str]) -> dict[str, Any]:
     dataset_fields, _ = _schema_fields(doc.get("dataset_type"))
     allowed = INDEX_KEYS | dataset_fields | {f"extras_{f}" for f in dataset_fields}
     out = scrub({k: v for k, v in doc.items() if k in allowed}, secrets)
-    out["akses_terbatas"] = limited_notice({})
+    out["akses_terbatas"] = limited_notice(out)
     return out
 
 
