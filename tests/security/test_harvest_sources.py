@@ -1,4 +1,4 @@
-"""Probes: a harvest source (its URL and config above all) exists only for sysadmins and its OPD's members, on
+"""Probes: a harvest source (its URL and config above all) exists only for sysadmins and its OPD's admins, on
 every surface (API, pages, search, lists, activity, a full ``ckanapi dump``), and no config secret is stored
 or returned."""
 
@@ -24,12 +24,14 @@ def world(app):
     sysadmin = factories.SysadminWithToken()
     owner_admin = factories.UserWithToken()
     owner_member = factories.UserWithToken()
+    owner_editor = factories.UserWithToken()
     other_editor = factories.UserWithToken()
     nobody = factories.UserWithToken()
     org = factories.Organization(
         users=[
             {"name": owner_admin["name"], "capacity": "admin"},
             {"name": owner_member["name"], "capacity": "member"},
+            {"name": owner_editor["name"], "capacity": "editor"},
         ]
     )
     other = factories.Organization(users=[{"name": other_editor["name"], "capacity": "editor"}])
@@ -53,6 +55,7 @@ def world(app):
         "sysadmin": sysadmin,
         "owner_admin": owner_admin,
         "owner_member": owner_member,
+        "owner_editor": owner_editor,
         "other_editor": other_editor,
         "nobody": nobody,
         "org": org,
@@ -100,11 +103,13 @@ def body_of(response) -> str:
     return response.get_data(as_text=True) if hasattr(response, "get_data") else response.body
 
 
-def test_sources_exist_only_for_sysadmins_and_their_opd(app, world, probe):
+def test_sources_exist_only_for_sysadmins_and_their_opds_admins(app, world, probe):
     outsiders = {
         "anonymous": None,
         "a user of no OPD": world["nobody"]["token"],
         "another OPD's editor": world["other_editor"]["token"],
+        "the owning OPD's member": world["owner_member"]["token"],
+        "the owning OPD's editor": world["owner_editor"]["token"],
     }
     insiders = {
         "sysadmin": world["sysadmin"]["token"],
@@ -190,3 +195,46 @@ def test_no_config_secret_is_stored_or_returned(app, world, probe):
         response = app.get(url, headers={"Authorization": world["sysadmin"]["token"]})
         probe.answer(response, f"sysadmin GET {url}")
         probe.check("secret", "s3cr3t" not in body_of(response), f"sysadmin GET {url} returns the secret")
+
+
+def test_only_the_opds_admins_change_a_source(app, world, probe):
+    """Editors and members of the owning OPD neither change nor run a source (its URL and config are the
+    admins'), through ckanext-harvest's actions or CKAN's own."""
+    source = world["source"]
+    attempts = [
+        ("harvest_source_patch", {"id": source["id"], "url": "http://127.0.0.1:1/diubah"}),
+        ("harvest_source_update", {**source, "url": "http://127.0.0.1:1/diubah"}),
+        ("package_patch", {"id": source["id"], "notes": "diubah"}),
+        ("harvest_job_create", {"source_id": source["id"]}),
+        ("harvest_source_delete", {"id": source["id"]}),
+        ("package_delete", {"id": source["id"]}),
+    ]
+    for who in ("owner_member", "owner_editor"):
+        for action, body in attempts:
+            response = app.post(
+                f"/api/3/action/{action}", json=body, headers={"Authorization": world[who]["token"]}
+            )
+            probe.answer(response, f"{who} {action}")
+            probe.check(
+                "leak", response.status_code in (403, 404), f"{who} {action} answered {response.status_code}"
+            )
+    shown = app.get(
+        f"/api/3/action/harvest_source_show?id={source['id']}",
+        headers={"Authorization": world["owner_admin"]["token"]},
+    ).json["result"]
+    probe.check(
+        "leak", shown["url"] == source["url"] and shown["state"] == "active", "the source was changed"
+    )
+    created = app.post(
+        "/api/3/action/harvest_source_create",
+        headers={"Authorization": world["owner_editor"]["token"]},
+        json={
+            "name": "sumber-editor",
+            "title": "Sumber editor",
+            "url": "http://127.0.0.1:1/editor",
+            "source_type": "tangerang_json_api",
+            "owner_org": world["org"]["id"],
+        },
+    )
+    probe.answer(created, "owner_editor harvest_source_create")
+    probe.check("leak", created.status_code == 403, f"an editor created a source ({created.status_code})")

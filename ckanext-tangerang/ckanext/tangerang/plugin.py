@@ -6,11 +6,11 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.lib.plugins import DefaultTranslation
+from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 from ckan.types import Context
 
 from ckanext.tangerang import facets, generation
-from ckanext.tangerang.logic import access, indexing
+from ckanext.tangerang.logic import access, harvest_sources, indexing
 
 
 @tk.blanket.actions
@@ -26,6 +26,7 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IDomainObjectModification, inherit=True)
+    p.implements(p.IPermissionLabels)
 
     # IConfigurer
 
@@ -48,6 +49,16 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def notify(self, entity: Any, operation: str) -> None:
         generation.bump()
+
+    # IPermissionLabels: CKAN's, except that a harvest source is for its OPD's admins only.
+
+    def get_dataset_labels(self, dataset_obj: Any) -> list[str]:
+        default = DefaultPermissionLabels().get_dataset_labels(dataset_obj)
+        return harvest_sources.dataset_labels(dataset_obj, default)
+
+    def get_user_dataset_labels(self, user_obj: Any) -> list[str]:
+        default = DefaultPermissionLabels().get_user_dataset_labels(user_obj)
+        return harvest_sources.user_labels(user_obj, default)
 
     # IPackageController: facet and sort fields, and the OPD's names for search.
 

@@ -29,6 +29,10 @@ __all__ = [
     "package_collaborator_create",
     "package_collaborator_delete",
     "package_collaborator_list",
+    "package_create",
+    "package_delete",
+    "package_show",
+    "package_update",
     "tangerang_harvest_sources_private",
     "tangerang_resource_access_show",
 ]
@@ -46,6 +50,11 @@ harvest_source_show = harvest_sources.auth_harvest_source_show
 harvest_sources_clear = harvest_sources.auth_harvest_sources_clear
 harvest_sources_reindex = harvest_sources.auth_harvest_sources_reindex
 tangerang_harvest_sources_private = harvest_sources.auth_tangerang_harvest_sources_private
+# A harvest source is its OPD's admins' (and ckanext-harvest's own checks forward to these four).
+package_create = harvest_sources.auth_package_create
+package_delete = harvest_sources.auth_package_delete
+package_show = harvest_sources.auth_package_show
+package_update = harvest_sources.auth_package_update
 
 _WITHHELD = "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
 

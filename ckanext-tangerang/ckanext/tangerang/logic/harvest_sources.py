@@ -1,11 +1,12 @@
-"""Harvest sources are private datasets of their OPD, and the ckanext-harvest 1.6.3 actions around them work on
+"""Harvest sources belong to their OPD's admins, and the ckanext-harvest 1.6.3 actions around them work on
 CKAN 2.12: who may see a source, how it is saved, listed and reindexed, and what its log writes.
 
 A source's URL and config describe a city system's internals, so a source is always a private dataset of its
-OPD (enforced when it is created or updated, whatever the path: API, form, CLI): CKAN's own private-dataset
-rules then keep it out of ``package_show``, ``package_search``, ``package_list`` (so ``ckanapi dump``), activity
-streams and the DCAT feeds for everyone but sysadmins and the OPD's members, and the harvest actions that ask
-``package_show``/``package_update`` (source show, jobs, reports) follow.
+OPD (enforced when it is created or updated, whatever the path: API, form, CLI), and of a private dataset CKAN
+would show it to every member of the OPD: for a source, the rule is narrower, **sysadmins and the OPD's admins
+only**. It is applied where every path meets it: the core auth functions ``package_show``/``_create``/
+``_update``/``_delete`` (which ckanext-harvest's own source, job and report checks forward to) and the
+permission labels that filter searches and activity streams (``admin-<org>`` instead of ``member-<org>``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ ALWAYS_PRIVATE = (
     "Sumber panen selalu privat untuk OPD pemiliknya. / A harvest source is always private to its OPD."
 )
 SYSADMIN_ONLY = "Hanya untuk walidata (sysadmin). / Sysadmins only."
+ADMINS_ONLY = (
+    "Sumber panen hanya untuk admin OPD pemiliknya dan walidata. / A harvest source is for its OPD's admins "
+    "and the walidata only."
+)
 
 
 # --- the rule: a source is a private dataset of its OPD ---------------------------------------------------
@@ -58,21 +63,49 @@ def private_when_source(data_dict: DataDict, creating: bool) -> DataDict:
     return data_dict
 
 
-def may_read_source(context: Context, source_id: str) -> bool:
-    """Sysadmins, and members of the OPD that owns the source; nobody for a source whose dataset is purged."""
-    package = model.Package.get(source_id)
-    if package is None or package.type != SOURCE_TYPE:
-        return False
+def is_source_admin(context: Context, owner_org: str | None) -> bool:
+    """Sysadmins (and internal calls), and admins of the OPD ``owner_org``."""
     user = context.get("user") or ""
     if context.get("ignore_auth") or authz.is_sysadmin(user):
         return True
-    return bool(user and package.owner_org) and authz.has_user_permission_for_group_or_org(
-        package.owner_org, user, "read"
+    return bool(user and owner_org) and authz.has_user_permission_for_group_or_org(owner_org, user, "admin")
+
+
+def may_read_source(context: Context, source_id: str) -> bool:
+    """Sysadmins, and admins of the OPD that owns the source; nobody for a source whose dataset is purged."""
+    package = model.Package.get(source_id)
+    if package is None or package.type != SOURCE_TYPE:
+        return False
+    return is_source_admin(context, package.owner_org)
+
+
+def dataset_labels(dataset: model.Package, default: list[str]) -> list[str]:
+    """A source's permission labels: its OPD's admins only (searches, activity streams)."""
+    if dataset.type == SOURCE_TYPE and dataset.owner_org:
+        return [f"admin-{dataset.owner_org}"]
+    return default
+
+
+def user_labels(user: model.User | None, default: list[str]) -> list[str]:
+    """The labels a user reads with: CKAN's, and ``admin-<org>`` for every OPD they are an admin of."""
+    if user is None or not getattr(user, "id", None):
+        return default
+    admin_of = (
+        model.Session.query(model.Member.group_id)
+        .filter(
+            model.Member.table_name == "user",
+            model.Member.table_id == user.id,
+            model.Member.capacity == "admin",
+            model.Member.state == "active",
+        )
+        .all()
     )
+    return [*default, *(f"admin-{group_id}" for (group_id,) in admin_of)]
 
 
 def make_sources_private(context: Context) -> list[str]:
-    """Make every public harvest source private (sources saved before the rule). Returns the names changed.
+    """Make every public harvest source private (sources saved before the rule), and reindex every source, so
+    that the index carries the admins-only labels. Returns the names made private.
 
     Each goes through ``harvest_source_patch``, so the rule, the search index and the activity labels follow.
     """
@@ -87,6 +120,15 @@ def make_sources_private(context: Context) -> list[str]:
     for package_id, name in rows:
         tk.get_action("harvest_source_patch")(dict(context), {"id": package_id, "private": True})
         changed.append(name)
+    from ckanext.tangerang.logic import access
+
+    sources = model.Session.query(model.Package.id).filter(
+        model.Package.type == SOURCE_TYPE, model.Package.state != "deleted"
+    )
+    for (package_id,) in sources.all():
+        tk.get_action("harvest_source_reindex")(dict(context), {"id": package_id})
+        access.relabel_activities(package_id)
+    model.Session.commit()
     return changed
 
 
@@ -97,7 +139,7 @@ def make_sources_private(context: Context) -> list[str]:
 @tk.chained_action
 def harvest_source_list(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """ckanext-harvest's ``harvest_source_list``, limited to the sources the caller may see: all of them for
-    sysadmins, their OPD's for OPD members, none for anyone else. Sources whose dataset was purged are gone.
+    sysadmins, their OPD's for OPD admins, none for anyone else. Sources whose dataset was purged are gone.
 
     (ckanext-harvest lists every source, purged ones included, to anonymous callers and none to OPD members,
     whom it looks for as "publisher" groups; so it is asked for all and the list is filtered here.)
@@ -268,11 +310,51 @@ def auth_harvest_source_patch(next_auth: AuthFunction, context: Context, data_di
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def auth_harvest_source_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    """A source (and so its status, jobs pages and about page) for sysadmins and its OPD's members only, also
+    """A source (and so its status, jobs pages and about page) for sysadmins and its OPD's admins only, also
     while it is still a public dataset (saved before the rule, until ``harvest-sources-private`` runs)."""
     source_id = data_dict.get("id") or ""
     if model.Package.get(source_id) is not None and not may_read_source(context, source_id):
         return {"success": False, "msg": "Sumber panen tidak ditemukan. / Harvest source not found."}
+    return next_auth(context, data_dict)
+
+
+def _source_rule(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
+    package = model.Package.get((data_dict or {}).get("id") or (data_dict or {}).get("name") or "")
+    if (
+        package is not None
+        and package.type == SOURCE_TYPE
+        and not is_source_admin(context, package.owner_org)
+    ):
+        return {"success": False, "msg": ADMINS_ONLY}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def auth_package_show(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest source is shown to its OPD's admins and sysadmins only; other datasets as CKAN decides."""
+    return _source_rule(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def auth_package_update(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest source (its URL, config, jobs) is changed by its OPD's admins and sysadmins only."""
+    return _source_rule(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def auth_package_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """A harvest source is deleted by its OPD's admins and sysadmins only."""
+    return _source_rule(next_auth, context, data_dict)
+
+
+@tk.chained_auth_function
+def auth_package_create(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
+    """A harvest source is created by its OPD's admins and sysadmins only."""
+    if (data_dict or {}).get("type") == SOURCE_TYPE and not is_source_admin(
+        context, data_dict.get("owner_org")
+    ):
+        return {"success": False, "msg": ADMINS_ONLY}
     return next_auth(context, data_dict)
 
 
