@@ -406,3 +406,41 @@ def test_data_views_hand_no_rows_to_an_outsider(app, world, probe, role):
         probe.answer(response, f"{role} GET {url}")
         for label, marker in banned.items():
             probe.check("leak", marker not in response.body, f"{role} GET {url}: {label}")
+
+
+def test_a_catalogue_from_before_the_rule_is_relabelled(app, world, probe):
+    """A dataset closed before activities followed their dataset's labels: its snapshots were left 'public'.
+    ``ckan tangerang relabel-activities`` (run at every start) puts them right, and drops purged datasets'."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    from ckanext.tangerang.logic import access
+
+    moved = world["datasets"]["reclassified"]["id"]
+    model.Session.execute(
+        sa.text("UPDATE activity SET permission_labels = ARRAY['public'] WHERE object_id = :id"),
+        {"id": moved},
+    )
+    model.Session.execute(
+        sa.text(
+            "INSERT INTO activity (id, timestamp, user_id, object_id, activity_type, data, permission_labels) "
+            "VALUES ('orphan-probe', now(), NULL, 'purged-long-ago', 'changed package', "
+            """'{"package": {"title": "zqorphanmk"}}', ARRAY['public'])"""
+        )
+    )
+    model.Session.commit()
+    leaked = app.get("/api/3/action/recently_changed_packages_activity_list?include_data=true").body
+    assert markers("reclassified")["title"] in leaked, (
+        "the simulated old catalogue does not leak: the test is blind"
+    )
+
+    relabelled, deleted = access.relabel_all_activities()
+    probe.check("leak", relabelled >= 3 and deleted == 1, f"relabelled {relabelled}, deleted {deleted}")
+    for url in (
+        "/api/3/action/recently_changed_packages_activity_list?include_data=true",
+        f"/api/3/action/user_activity_list?id={world['sysadmin']['name']}&include_data=true",
+    ):
+        body = app.get(url).body
+        for marker in (markers("reclassified")["title"], markers("reclassified")["url"], "zqorphanmk"):
+            probe.check("leak", marker not in body, f"anonymous GET {url} after relabelling: {marker}")
+    probe.check("leak", access.relabel_all_activities() == (0, 0), "a second run changed something")

@@ -164,7 +164,7 @@ def relabel_activities() -> None:
 
     relabelled, deleted = access.relabel_all_activities()
     click.echo(
-        f"Aktivitas {relabelled} dataset diberi label akses terkini; {deleted} aktivitas dataset yang dihapus "
-        f"permanen dibuang. / Activities of {relabelled} datasets relabelled; {deleted} activities of purged "
-        "datasets deleted."
+        f"{relabelled} aktivitas diberi label akses terkini datasetnya; {deleted} aktivitas dataset yang dihapus "
+        f"permanen dibuang. / {relabelled} activities given their dataset's current access labels; {deleted} "
+        "activities of purged datasets deleted."
     )

@@ -307,22 +307,39 @@ def relabel_all_activities() -> tuple[int, int]:
     """Every dataset's activities get its current permission labels, and the activities of purged datasets
     (CKAN keeps their snapshots) are deleted. For catalogues from before the labels followed the dataset.
 
-    :returns: (datasets relabelled, orphan activities deleted)
+    The labels come from the permission-label plugin, per dataset; the activities are updated with one statement
+    per distinct set of labels (a few dozen for a city), not one per dataset.
+
+    :returns: (activities relabelled, orphan activities deleted)
     """
     if not p.plugin_loaded("activity"):
         return 0, 0
+    from ckan.lib.plugins import get_permission_labels
+    from ckanext.activity.model import Activity
+
     deleted = model.Session.execute(
         sa.text(
             "DELETE FROM activity WHERE activity_type LIKE '%package' "
             "AND NOT EXISTS (SELECT 1 FROM package p WHERE p.id = activity.object_id)"
         )
     ).rowcount
-    ids = [row[0] for row in model.Session.execute(sa.text("SELECT DISTINCT object_id FROM activity"))]
-    known = {pkg_id for (pkg_id,) in model.Session.query(model.Package.id).filter(model.Package.id.in_(ids))}
-    for package_id in known:
-        relabel_activities(package_id)
+    by_labels: dict[tuple[str, ...], list[str]] = {}
+    labeller = get_permission_labels()
+    for package in model.Session.query(model.Package).filter(
+        model.Package.id.in_(sa.select(Activity.object_id).distinct())
+    ):
+        by_labels.setdefault(tuple(labeller.get_dataset_labels(package)), []).append(package.id)
+    relabelled = 0
+    for labels, ids in by_labels.items():
+        relabelled += model.Session.execute(
+            sa.text(
+                "UPDATE activity SET permission_labels = CAST(:labels AS text[]) WHERE object_id = ANY(:ids) "
+                "AND permission_labels IS DISTINCT FROM CAST(:labels AS text[])"
+            ),
+            {"labels": list(labels), "ids": ids},
+        ).rowcount
     model.Session.commit()
-    return len(known), deleted
+    return relabelled, deleted
 
 
 def forget_activities(package_id: str) -> None:
