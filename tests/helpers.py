@@ -24,3 +24,38 @@ def valid_dataset(org_id: str, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def aplikasi(org_id: str, **overrides) -> dict:
+    """A valid application record (type aplikasi): LAKSA, unless overridden."""
+    data = {
+        "type": "aplikasi",
+        "name": "laksa",
+        "title": "LAKSA",
+        "notes": "Layanan aspirasi dan pengaduan warga Kota Tangerang.",
+        "owner_org": org_id,
+        "kelompok": "layanan-publik",
+        "platform": [{"jenis": "web", "url": "https://laksa.tangerangkota.go.id"}],
+        "dalam_tangerang_live": "true",
+        "status_aplikasi": "aktif",
+        "tahun_peluncuran": "2017",
+    }
+    data.update(overrides)
+    return data
+
+
+def minimal_aplikasi(user: str, org_id: str, name: str) -> dict:
+    """Create the bare application record that harvested datasets name as aplikasi_sumber."""
+    from ckan.tests import helpers
+
+    return helpers.call_action(
+        "package_create",
+        context={"user": user},
+        type="aplikasi",
+        name=name,
+        title=name,
+        notes=f"Aplikasi {name}.",
+        owner_org=org_id,
+        kelompok="layanan-publik",
+        status_aplikasi="aktif",
+    )

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from ckan.tests import factories, helpers
+from ckan.tests import factories
 
 from ckanext.tangerang.logic.demo_harvest import APP_OPDS, json_api_config
+from tests.helpers import minimal_aplikasi
 
 from .conftest import create_source, datasets_of, run_jobs
 
@@ -156,17 +157,7 @@ def test_individual_records_and_the_laksa_raw_export_are_held(harvest_env, upstr
 
 def application(env, name):
     """The aplikasi record that the sample catalogue's datasets name (aplikasi_sumber must exist)."""
-    helpers.call_action(
-        "package_create",
-        context={"user": env["user"]},
-        type="aplikasi",
-        name=name,
-        title=name,
-        notes=f"Aplikasi {name}.",
-        owner_org=env["org"]["id"],
-        kelompok="layanan-publik",
-        status_aplikasi="aktif",
-    )
+    minimal_aplikasi(env["user"], env["org"]["id"], name)
 
 
 def stock_reports(env, upstream, control, kind):

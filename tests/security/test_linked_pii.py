@@ -19,6 +19,7 @@ from ckanext.tangerang.harvesters.base import allowed_hosts
 from ckanext.tangerang.harvesters.http import SafeClient
 from ckanext.tangerang.logic.demo_harvest import demo_sources, fetch_listings
 from tests.harvesters import conftest as pipeline
+from tests.helpers import minimal_aplikasi
 
 # The harvest pipeline's fixtures (sample upstream, real consumers, a clean database with an OPD).
 upstream = pipeline.upstream
@@ -36,20 +37,9 @@ RAW = ("laksa-pengaduan-mentah-2025", "laksa-ekspor-pengaduan-mentah-2025")
 
 
 def _run_demo_subset(env, upstream):
-    from ckan.tests import helpers
 
     for name in ("satu-data", "tangerang-live"):
-        helpers.call_action(
-            "package_create",
-            context={"user": env["user"]},
-            type="aplikasi",
-            name=name,
-            title=name,
-            notes=f"Aplikasi {name}.",
-            owner_org=env["org"]["id"],
-            kelompok="layanan-publik",
-            status_aplikasi="aktif",
-        )
+        minimal_aplikasi(env["user"], env["org"]["id"], name)
     listings = fetch_listings(upstream, ["laksa", "tangerang-live"])
     wanted = [s for s in demo_sources(upstream, listings) if s["name"] in SOURCES]
     assert {s["name"] for s in wanted} == set(SOURCES)

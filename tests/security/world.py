@@ -7,26 +7,9 @@ import re
 
 from ckan.tests import factories, helpers
 
-from tests.helpers import valid_dataset
+from tests.helpers import aplikasi, valid_dataset
 
 CSRF_META = re.compile(r'<meta name="_csrf_token" content="([^"]+)"')
-
-
-def aplikasi(org_id: str, **overrides) -> dict:
-    data = {
-        "type": "aplikasi",
-        "name": "laksa",
-        "title": "LAKSA",
-        "notes": "Layanan aspirasi dan pengaduan warga Kota Tangerang.",
-        "owner_org": org_id,
-        "kelompok": "layanan-publik",
-        "platform": [{"jenis": "web", "url": "https://laksa.tangerangkota.go.id"}],
-        "dalam_tangerang_live": "true",
-        "status_aplikasi": "aktif",
-        "tahun_peluncuran": "2017",
-    }
-    data.update(overrides)
-    return data
 
 
 def make_world() -> dict:

@@ -6,6 +6,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.tangerang import helpers as tangerang_helpers
+from tests.helpers import aplikasi as base_aplikasi
 from tests.helpers import valid_dataset
 
 
@@ -25,21 +26,17 @@ def usage(values: list[int], start_year: int = 2026) -> list[dict]:
 
 
 def aplikasi(org_id: str, **overrides) -> dict:
-    data = {
-        "type": "aplikasi",
-        "name": "laksa",
-        "title": "LAKSA",
-        "notes": "Layanan aspirasi dan pengaduan warga Kota Tangerang.",
-        "owner_org": org_id,
-        "kelompok": "layanan-publik",
-        "platform": [{"jenis": "web", "url": "https://laksa.tangerangkota.go.id"}, {"jenis": "android"}],
-        "dalam_tangerang_live": "true",
-        "status_aplikasi": "aktif",
-        "tahun_peluncuran": "2017",
-        "penggunaan_bulanan": usage([5200, 5400, 5100, 5600, 5800, 6000, 6100, 6050, 6300, 6400, 6500, 6700]),
-    }
-    data.update(overrides)
-    return data
+    """LAKSA with an Android platform and a year of monthly usage (the theme's charts and cards need them)."""
+    return base_aplikasi(
+        org_id,
+        **{
+            "platform": [{"jenis": "web", "url": "https://laksa.tangerangkota.go.id"}, {"jenis": "android"}],
+            "penggunaan_bulanan": usage(
+                [5200, 5400, 5100, 5600, 5800, 6000, 6100, 6050, 6300, 6400, 6500, 6700]
+            ),
+            **overrides,
+        },
+    )
 
 
 @pytest.fixture
