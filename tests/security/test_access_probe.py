@@ -54,6 +54,7 @@ def forbidden(world, role: str) -> dict[str, str]:
     for cls in ("tertutup", "reclassified"):
         out.update({f"{cls}.{k}": v for k, v in markers(cls).items()})
         out[f"{cls}.id"] = world["datasets"][cls]["id"]
+        out[f"{cls}.resource_id"] = world["datasets"][cls]["resources"][0]["id"]
     out.update({f"terbatas.{k}": markers("terbatas")[k] for k in DATA_KEYS})
     return out
 

@@ -20,6 +20,7 @@ from ckanext.tangerang.logic.harvest_sources import (
 from ckanext.tangerang.logic.limits import group_autocomplete, organization_autocomplete
 from ckanext.tangerang.logic.search_policy import package_search
 from ckanext.tangerang.logic.visibility import (
+    datastore_search,
     format_autocomplete,
     member_list,
     package_show,
@@ -39,6 +40,7 @@ __all__ = [
     "bulk_update_public",
     "dashboard_activity_list",
     "dataset_purge",
+    "datastore_search",
     "format_autocomplete",
     "group_activity_list",
     "group_autocomplete",

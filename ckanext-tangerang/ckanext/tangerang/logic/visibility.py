@@ -115,6 +115,18 @@ def _not_found_for_outsiders(name: str, message: str):
     return action
 
 
+@tk.side_effect_free
+@tk.chained_action
+def datastore_search(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The DataStore's ``datastore_search``. Its table list ``_table_metadata`` names every table, tertutup
+    datasets' resources included, and the DataStore answers it without asking any auth function: sysadmins only."""
+    if data_dict.get("resource_id") == "_table_metadata" and not _is_sysadmin(context):
+        raise tk.NotAuthorized(
+            "Daftar tabel DataStore hanya untuk walidata. / The DataStore's table list is for sysadmins only."
+        )
+    return original_action(context, data_dict)
+
+
 package_show = _not_found_for_outsiders("package_show", NOT_FOUND)
 resource_show = _not_found_for_outsiders("resource_show", RESOURCE_NOT_FOUND)
 resource_view_list = _not_found_for_outsiders("resource_view_list", RESOURCE_NOT_FOUND)
