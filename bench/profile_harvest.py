@@ -4,7 +4,8 @@ sample upstream's CKAN API, run in this process (no queue) under cProfile, on th
     bash bench/run_harvest_profile.sh 500          # writes var/bench-harvest/profile-<N>.txt and prints the top
 
 The gather stage and the fetch+import of every object are profiled separately, with ckanext-harvest's own
-``fetch_and_import_stages`` (what the fetch consumer runs per message). The printout lists the functions by
+``fetch_and_import_stages`` (what the fetch consumer runs per message) and one Solr commit per 100 objects, as the
+fetch consumer commits. The printout lists the functions by
 cumulative time and by own time, so the costs of CKAN's actions, Solr, PostgreSQL and our guards can be read off.
 """
 
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BATCH = 100
 sys.path.insert(0, str(ROOT / "bench"))
 from harvest import ours_config, reset_database, start_upstream  # noqa: E402
 
@@ -51,6 +53,7 @@ def main() -> None:
         with app._wsgi_app.test_request_context():
             import ckan.plugins.toolkit as tk
             from ckan import model
+            from ckan.lib import search
             from ckanext.harvest.harvesters.base import HarvesterBase  # noqa: F401
             from ckanext.harvest.model import HarvestJob, HarvestObject
             from ckanext.harvest.queue import fetch_and_import_stages, get_harvester
@@ -86,9 +89,13 @@ def main() -> None:
                 fetch = cProfile.Profile()
                 began = time.monotonic()
                 fetch.enable()
-                for object_id in ids:
+                # As the fetch consumer does (harvesters/queue.py): one Solr commit per batch.
+                tk.config["ckan.search.solr_commit"] = False
+                for number, object_id in enumerate(ids, 1):
                     obj = HarvestObject.get(object_id)
                     fetch_and_import_stages(harvester, obj)
+                    if number % BATCH == 0 or number == len(ids):
+                        search.commit()
                 fetch.disable()
                 fetched = time.monotonic() - began
                 model.Session.remove()

@@ -48,7 +48,7 @@ from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from . import linked, pii
+from . import linked, pii, unchanged
 from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
 
 log = logging.getLogger(__name__)
@@ -510,7 +510,7 @@ class TangerangHarvesterBase(HarvesterBase):
         if self._status(harvest_object) == "delete":
             return True
         try:
-            run = self._run(harvest_object.source)
+            run = self._job_run(harvest_object)
             content = json.loads(harvest_object.content or "{}")
             self._payloads[harvest_object.id] = self.fetch_payload(run, content)
             return True
@@ -560,6 +560,11 @@ class TangerangHarvesterBase(HarvesterBase):
     def fetch_payload(self, run: Run, content: dict[str, Any]) -> Any:
         return None
 
+    def self_contained(self, run: Run, content: dict[str, Any]) -> bool:
+        """Whether the record's dataset is built from ``content`` alone (no fetch payload): such records are
+        recognised as unchanged in the gather stage (unchanged.py). By default: the type has no payload."""
+        return type(self).fetch_payload is TangerangHarvesterBase.fetch_payload
+
     def build_dataset(self, run: Run, content: dict[str, Any], payload: Any) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -595,6 +600,30 @@ class TangerangHarvesterBase(HarvesterBase):
             client=client,
         )
 
+    def _job_run(self, harvest_object: Any) -> Run:
+        """The object's job's :class:`Run`, built once per job and source config: the config is parsed once and the
+        HTTP client (and its kept-alive connections) serves every object of the job in this consumer."""
+        source = harvest_object.source
+        key = (harvest_object.harvest_job_id, source.id, source.url, source.config)
+        cached = getattr(self, "_cached_run", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        run = self._run(source)
+        if cached is not None:
+            cached[1].client.close()
+        self._cached_run = (key, run)
+        return run
+
+    @staticmethod
+    def _identity(run: Run) -> dict[str, Any]:
+        """What of the source, besides its config, goes into a record's dataset (see unchanged.record_hash)."""
+        return {
+            "url": run.url,
+            "owner_org": run.owner_org,
+            "name": run.source_name,
+            "title": run.source_title,
+        }
+
     @staticmethod
     def _status(harvest_object: Any) -> str | None:
         for extra in harvest_object.extras:
@@ -608,6 +637,20 @@ class TangerangHarvesterBase(HarvesterBase):
             if extra.key == key:
                 return extra.value
         return None
+
+    @staticmethod
+    def _set_extra(harvest_object: Any, key: str, value: str | None) -> None:
+        """Set (or, with ``None``, remove) an extra of an object; saved with the object by the stage's caller."""
+        for extra in list(harvest_object.extras):
+            if extra.key == key:
+                if value is None:
+                    harvest_object.extras.remove(extra)
+                    model.Session.delete(extra)
+                else:
+                    extra.value = value
+                return
+        if value is not None:
+            harvest_object.extras.append(HarvestObjectExtra(key=key, value=value))
 
     def _context(self) -> dict[str, Any]:
         return {"model": model, "session": model.Session, "user": self._get_user_name(), "ignore_auth": True}
@@ -669,17 +712,34 @@ class TangerangHarvesterBase(HarvesterBase):
             return []
 
         prefix = f"{source.id}:"
+        pruned = unchanged.prune(source.id)
+        hashes, skipped = self._unchanged_records(run, records, prefix)
         objects = [
             HarvestObject(
                 guid=prefix + record_id,
                 job=job,
                 source=source,
                 content=json.dumps(record.content, ensure_ascii=False, sort_keys=True),
-                extras=[HarvestObjectExtra(key="id_hulu", value=record_id)],
+                extras=[HarvestObjectExtra(key="id_hulu", value=record_id)]
+                + (
+                    [HarvestObjectExtra(key="record_hash", value=hashes[record_id])]
+                    if record_id in hashes
+                    else []
+                ),
             )
             for record_id, record in records.items()
+            if record_id not in skipped
         ]
         model.Session.add_all(objects)
+        unchanged.remember_skipped(job.id, len(skipped))
+        log.info(
+            "Gather of job %s: %s records, %s unchanged (no object), %s to import, %s old objects pruned",
+            job.id,
+            len(records),
+            len(skipped),
+            len(objects),
+            pruned,
+        )
 
         active = self._active_guids(source.id)
         missing = sorted(set(active) - {prefix + record_id for record_id in records})
@@ -710,6 +770,31 @@ class TangerangHarvesterBase(HarvesterBase):
             )
         model.Session.commit()
         return [obj.id for obj in objects]
+
+    def _unchanged_records(
+        self, run: Run, records: dict[str, UpstreamRecord], prefix: str
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Record hashes of the self-contained records, and the records to skip (upstream id → dataset id): same
+        hash as the current object of an active dataset, and no linked file due for screening that fails it."""
+        known = unchanged.current_hashes(run.source_id)
+        identity = self._identity(run)
+        hashes: dict[str, str] = {}
+        skipped: dict[str, str] = {}
+        for record_id, record in records.items():
+            if not self.self_contained(run, record.content):
+                continue
+            digest = unchanged.record_hash(record.content, identity, run.config)
+            hashes[record_id] = digest
+            current = known.get(prefix + record_id)
+            if current is not None and current[1] == digest:
+                skipped[record_id] = current[0]
+        if skipped:
+            due = unchanged.due_for_screening(
+                unchanged.public_links(set(skipped.values())), unchanged.rescreen_hours()
+            )
+            again = unchanged.rescreen(run.client, due) if due else set()
+            skipped = {record_id: pid for record_id, pid in skipped.items() if pid not in again}
+        return hashes, skipped
 
     @staticmethod
     def _active_guids(source_id: str) -> dict[str, str]:
@@ -745,8 +830,7 @@ class TangerangHarvesterBase(HarvesterBase):
         return True
 
     def _import(self, harvest_object: Any) -> bool | str:
-        source = harvest_object.source
-        run = self._run(source)
+        run = self._job_run(harvest_object)
         content = json.loads(harvest_object.content or "{}")
         payload = getattr(self, "_payloads", {}).pop(harvest_object.id, None)
         if payload is None:
@@ -774,6 +858,7 @@ class TangerangHarvesterBase(HarvesterBase):
             and self._extra(previous, "content_hash") == digest
         ):
             harvest_object.package_id = package.id
+            self._set_extra(previous, "record_hash", self._extra(harvest_object, "record_hash"))
             return "unchanged"
 
         written = {name: dataset.get(name) for name in protected}
@@ -794,24 +879,7 @@ class TangerangHarvesterBase(HarvesterBase):
             self._attach_uploads(dataset)
             tk.get_action("package_update")(dict(context), dataset)
         else:
-            dataset["id"] = str(uuid.uuid4())
-            ideal = dataset.get("name") or self._gen_new_name(dataset.get("title") or upstream_id)
-            dataset["name"] = self._ensure_name_is_unique(ideal)
-            harvest_object.package_id = dataset["id"]
-            harvest_object.add()
-            # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is
-            # indexed with its harvest object.
-            model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
-            model.Session.flush()
-            if uploads:
-                files = dataset.pop("resources")
-                dataset["resources"] = [r for r in files if "_upload" not in r]
-                tk.get_action("package_create")(dict(context), dataset)
-                dataset["resources"] = files
-                self._attach_uploads(dataset)
-                tk.get_action("package_update")(dict(context), dataset)
-            else:
-                tk.get_action("package_create")(dict(context), dataset)
+            self._create(harvest_object, dataset, context, uploads, upstream_id)
 
         model.Session.query(HarvestObject).filter(HarvestObject.guid == harvest_object.guid).filter(
             HarvestObject.id != harvest_object.id
@@ -824,6 +892,52 @@ class TangerangHarvesterBase(HarvesterBase):
         )
         harvest_object.save()
         return True
+
+    def _create(
+        self,
+        harvest_object: Any,
+        dataset: dict[str, Any],
+        context: dict[str, Any],
+        uploads: list[dict[str, Any]],
+        upstream_id: str,
+    ) -> None:
+        """``package_create`` a new dataset under a free name. Two fetch consumers can pick the same free name at
+        the same moment: the second one's insert fails on the name's unique key (or its validation already sees
+        the first one's dataset), and it tries again with a random suffix."""
+        dataset["id"] = str(uuid.uuid4())
+        ideal = dataset.get("name") or self._gen_new_name(dataset.get("title") or upstream_id)
+        for attempt in range(3):
+            dataset["name"] = self._ensure_name_is_unique(
+                ideal, append_type="number-sequence" if attempt == 0 else "random-hex"
+            )
+            harvest_object.package_id = dataset["id"]
+            harvest_object.add()
+            # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is
+            # indexed with its harvest object.
+            model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+            model.Session.flush()
+            try:
+                if uploads:
+                    files = dataset.pop("resources")
+                    dataset["resources"] = [r for r in files if "_upload" not in r]
+                    tk.get_action("package_create")(dict(context), dataset)
+                    dataset["resources"] = files
+                    self._attach_uploads(dataset)
+                    tk.get_action("package_update")(dict(context), dataset)
+                else:
+                    tk.get_action("package_create")(dict(context), dataset)
+                return
+            except (sa.exc.IntegrityError, tk.ValidationError) as error:
+                if attempt == 2 or not self._name_taken(error):
+                    raise
+                model.Session.rollback()
+                log.info("Name %s was taken by a concurrent harvest; trying another", dataset["name"])
+
+    @staticmethod
+    def _name_taken(error: Exception) -> bool:
+        if isinstance(error, tk.ValidationError):
+            return set(error.error_dict or {}) == {"name"}
+        return "package_name_key" in str(getattr(error, "orig", error))
 
     def _screen_links(
         self, run: Run, dataset: dict[str, Any], package: Any, previous: Any, protected: tuple[str, ...]

@@ -345,6 +345,9 @@ class JsonApiHarvester(TangerangHarvesterBase):
             return Listing([UpstreamRecord(id=table["id"], content={"table": table})])
         return keyed_records(walk_pages(run.client, run.url, config), config.get("id_field", "id"))
 
+    def self_contained(self, run: Run, content: dict[str, Any]) -> bool:
+        return "table" not in content  # datasets mode: the record is the dataset; table mode reads its rows
+
     def fetch_payload(self, run: Run, content: dict[str, Any]) -> PreparedTable | None:
         if "table" not in content:
             return None

@@ -11,8 +11,8 @@ A dataset that anyone may see (klasifikasi ``terbuka``, not private, not a draft
   tables. A sample cut short is screened as far as it goes; a CSV or JSON that cannot be parsed is screened line
   by line (NIK, phone and e-mail rules), an XLSX cut short or unreadable cannot be screened and holds the record.
 
-Re-reading: after a clean screen the URL's validators (``ETag``, ``Last-Modified``) and the sample's sha256 are
-kept in Redis. The next screen sends ``If-None-Match``/``If-Modified-Since``: a 304 is not read again; a sample
+Re-reading: after a clean screen the URL's validators (``ETag``, ``Last-Modified``), the sample's sha256 and the
+time of the screen are kept in Redis (the gather stage reads the time: see unchanged.py). The next screen sends ``If-None-Match``/``If-Modified-Since``: a 304 is not read again; a sample
 with the same sha256 is not parsed again; a changed file is screened again. A failed read of a file that was
 clean at its last screen keeps the record as it is (a transient fault is not a reason to withdraw); a file that
 was never screened clean and cannot be read holds the record.
@@ -31,6 +31,7 @@ import hashlib
 import io
 import json
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -188,20 +189,28 @@ def sample_tables(
 
 
 def read_xlsx_sheets(data: bytes) -> list[tuple[list[str], list[list[str]]]]:
+    """Every sheet of an XLSX sample, read from one parse of the workbook (cached values, as ``read_xlsx``)."""
     import pandas as pd
 
-    from .tabular import read_xlsx
+    from .tabular import _cell_text
 
     try:
-        names = pd.ExcelFile(io.BytesIO(data)).sheet_names
-    except Exception as error:  # zipfile.BadZipFile and openpyxl's own errors
+        with pd.ExcelFile(io.BytesIO(data)) as workbook:
+            frames = [workbook.parse(name, dtype=object) for name in workbook.sheet_names]
+    except Exception as error:  # zipfile.BadZipFile, openpyxl's own errors, a sheet that cannot be read
         raise ValueError(
             msg(
                 f"XLSX tidak dapat dibaca: {type(error).__name__}",
                 f"The XLSX could not be read: {type(error).__name__}",
             )
         ) from None
-    return [read_xlsx(data, name) for name in names]
+    return [
+        (
+            [str(c) for c in frame.columns],
+            [[_cell_text(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+        )
+        for frame in frames
+    ]
 
 
 # --- reading with validators -----------------------------------------------------------------------------
@@ -231,7 +240,19 @@ def _cached(url: str) -> dict[str, str] | None:
     return json.loads(value) if value else None
 
 
-def _remember(url: str, entry: dict[str, str] | None) -> None:
+def cached_many(urls: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The kept screens of many URLs, in one round trip to Redis: URL → entry (only those kept)."""
+    redis = _redis()
+    if redis is None or not urls:
+        return {}
+    try:
+        values = redis.mget([_cache_key(url) for url in urls])
+    except Exception:
+        return {}
+    return {url: json.loads(value) for url, value in zip(urls, values, strict=True) if value}
+
+
+def _remember(url: str, entry: dict[str, Any] | None) -> None:
     redis = _redis()
     if redis is None:
         return
@@ -258,9 +279,11 @@ def screen_url(
         headers["If-Modified-Since"] = cached["last_modified"]
     response = client.get(url, max_bytes=client.limits.sample_bytes, truncate=True, headers=headers or None)
     if response.status == 304 and cached:
+        _remember(url, {**cached, "at": time.time()})
         return None
     digest = hashlib.sha256(response.content).hexdigest()
     if cached and cached.get("sha256") == digest:
+        _remember(url, {**cached, "at": time.time()})
         return None
     tables = sample_tables(
         url, declared, response.headers.get("content-type", ""), response.content, response.truncated
@@ -275,6 +298,7 @@ def screen_url(
                 "etag": response.headers.get("etag", ""),
                 "last_modified": response.headers.get("last-modified", ""),
                 "sha256": digest,
+                "at": time.time(),
             },
         )
     return findings

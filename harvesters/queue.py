@@ -7,6 +7,14 @@ timeout by default; ckanext-harvest 1.6.3 waits for the next message with a bare
 wait in short ``BLPOP`` rounds instead and hand every message to ckanext-harvest's own callbacks, so the
 stage logic, the persistence keys that ``harvester run`` uses to resubmit lost messages, and the
 acknowledgements stay exactly upstream's.
+
+The fetch consumer also commits Solr once per batch instead of once per dataset. Every dataset is still indexed
+by CKAN's own ``package_create``/``package_update`` (the same Solr document); only the commit that makes it
+searchable is shared: with ``ckan.search.solr_commit`` off in this process, the consumer sends one commit after
+``ckanext.tangerang.harvest.solr_batch`` messages (default 100) or as soon as the queue is empty, whichever comes
+first. Solr's own ``autoSoftCommit`` (1 s in solr/) makes documents visible earlier still. Several fetch
+consumers may listen on the same queue (``TANGERANG_FETCH_CONSUMERS`` in the local stack, ``--scale
+harvest-fetch=N`` in docker-compose): Redis hands each message to one of them.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from ckanext.harvest.model import HarvestObject
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2
+SOLR_BATCH_OPTION = "ckanext.tangerang.harvest.solr_batch"
 
 
 class PatientRedisConsumer(hq.RedisConsumer):
@@ -46,10 +55,48 @@ class PatientRedisConsumer(hq.RedisConsumer):
             yield hq.FakeMethod(body), self, body
 
 
-def _run(routing_key: str, callback: Callable[..., None]) -> None:
+class SolrBatch:
+    """Solr commits shared by the datasets of a batch: ``done()`` after each message commits when ``size``
+    messages have been handled since the last commit or when the queue has nothing more waiting."""
+
+    def __init__(self, redis: Any, routing_key: str, size: int) -> None:
+        self.redis = redis
+        self.routing_key = routing_key
+        self.size = size
+        self.pending = 0
+        if size > 1:
+            # Read by CKAN's PackageSearchIndex at every add and delete: the adds of this process go uncommitted.
+            hq.config["ckan.search.solr_commit"] = False
+
+    def done(self) -> None:
+        if self.size <= 1:
+            return
+        self.pending += 1
+        try:
+            waiting = self.redis.llen(self.routing_key)
+        except Exception:
+            waiting = 0
+        if self.pending >= self.size or not waiting:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self.pending:
+            return
+        from ckan.lib import search
+
+        try:
+            search.commit()
+        except Exception:
+            # The adds stay in Solr's update log; its autoCommit/autoSoftCommit make them visible.
+            log.exception("Solr commit after a batch of %s harvest objects failed", self.pending)
+        self.pending = 0
+
+
+def _run(routing_key: str, callback: Callable[..., None], batch: int = 1) -> None:
     if hq.config.get("ckan.harvest.mq.type", hq.MQ_TYPE) != "redis":
         raise SystemExit("The Tangerang harvest consumers need ckan.harvest.mq.type = redis.")
     consumer = PatientRedisConsumer(hq.get_connection(), routing_key)
+    solr = SolrBatch(consumer.redis, routing_key, batch)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("Signal %s: finishing the current message, then stopping", signum)
@@ -58,8 +105,14 @@ def _run(routing_key: str, callback: Callable[..., None]) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("Harvest consumer listening on %s", routing_key)
-    for method, header, body in consumer.consume(queue=routing_key):
-        callback(consumer, method, header, body)
+    try:
+        for method, header, body in consumer.consume(queue=routing_key):
+            try:
+                callback(consumer, method, header, body)
+            finally:
+                solr.done()
+    finally:
+        solr.commit()
 
 
 def gather_consumer() -> None:
@@ -86,4 +139,6 @@ def fetch_once(channel: Any, method: Any, header: Any, body: str) -> Any:
 
 
 def fetch_consumer() -> None:
-    _run(hq.get_fetch_routing_key(), fetch_once)
+    from ckan.plugins import toolkit as tk
+
+    _run(hq.get_fetch_routing_key(), fetch_once, int(tk.config.get(SOLR_BATCH_OPTION) or 1))

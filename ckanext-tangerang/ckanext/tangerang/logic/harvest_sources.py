@@ -404,3 +404,41 @@ def log_in_own_transaction() -> None:
                 replacement = OwnTransactionLogHandler(level=handler.level)
                 replacement.setFormatter(handler.formatter)
                 logger.addHandler(replacement)
+
+
+# --- job reports: records recognised as unchanged in the gather stage -----------------------------------------
+
+
+def _with_unchanged(job: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A job dict whose ``stats["not modified"]`` also counts the records its gather skipped as unchanged
+    (harvesters/unchanged.py): they have no harvest object for ckanext-harvest to count."""
+    if not job or not isinstance(job.get("stats"), dict) or not job.get("id"):
+        return job
+    from ckanext.tangerang.harvesters import unchanged
+
+    skipped = unchanged.skipped_count(job["id"])
+    if skipped:
+        job["stats"]["not modified"] = job["stats"].get("not modified", 0) + skipped
+    return job
+
+
+@tk.chained_action
+def harvest_job_show(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """ckanext-harvest's ``harvest_job_show``; ``stats["not modified"]`` counts the records the gather skipped."""
+    return _with_unchanged(original_action(context, data_dict))
+
+
+@tk.chained_action
+def harvest_job_list(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """ckanext-harvest's ``harvest_job_list``; ``stats["not modified"]`` counts the records the gather skipped."""
+    return [_with_unchanged(job) for job in original_action(context, data_dict)]
+
+
+@tk.chained_action
+def harvest_source_show_status(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """ckanext-harvest's ``harvest_source_show_status``; the last job's ``stats["not modified"]`` counts the
+    records its gather skipped."""
+    status = original_action(context, data_dict)
+    if isinstance(status, dict):
+        _with_unchanged(status.get("last_job"))
+    return status
