@@ -25,6 +25,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -72,33 +73,35 @@ def reset_database(ini: Path, log: Path) -> None:
 
 
 class Consumers:
-    """The gather and fetch consumers of one variant, with an RSS sampler."""
+    """The gather consumer and ``fetch`` fetch consumers of one variant, with an RSS sampler."""
 
-    def __init__(self, ini: Path, log_dir: Path) -> None:
-        self.procs = {}
-        for kind in ("gather-consumer", "fetch-consumer"):
+    def __init__(self, ini: Path, log_dir: Path, fetch: int = 1) -> None:
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        for kind in ["gather-consumer"] + ["fetch-consumer"] * fetch:
             out = (log_dir / f"{ini.stem}-{kind}.log").open("ab")
             # The same patient consumers for both variants (harvesters/queue.py), started without the
-            # ``tangerang`` plugin's CLI so that the stock config needs no Tangerang plugin.
+            # ``tangerang`` plugin's CLI so that the stock config needs no Tangerang plugin. Under the stock
+            # config the Tangerang options are not declared: Solr is committed after every dataset, as stock does.
             code = (
                 "import sys; from ckan.cli import load_config; from ckan.config.middleware import make_app; "
                 "make_app(load_config(sys.argv[1])); from ckanext.tangerang.harvesters import queue; "
                 f"queue.{kind.replace('-', '_')}()"
             )
-            self.procs[kind] = subprocess.Popen(
+            proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(ini)],
                 cwd=ROOT,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
-        self.peak = dict.fromkeys(self.procs, 0)
+            self.procs.append((kind, proc))
+        self.peak = {kind: 0 for kind, _ in self.procs}
         self.stopping = False
         self.sampler = threading.Thread(target=self._sample, daemon=True)
         self.sampler.start()
 
     def _sample(self) -> None:
         while not self.stopping:
-            for kind, proc in self.procs.items():
+            for kind, proc in self.procs:
                 try:
                     status = Path(f"/proc/{proc.pid}/status").read_text()
                 except OSError:
@@ -109,14 +112,14 @@ class Consumers:
             time.sleep(0.5)
 
     def alive(self) -> bool:
-        return all(p.poll() is None for p in self.procs.values())
+        return all(p.poll() is None for _, p in self.procs)
 
     def stop(self) -> None:
         self.stopping = True
-        for proc in self.procs.values():
+        for _, proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for proc in self.procs.values():
+        for _, proc in self.procs:
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -149,7 +152,9 @@ def ours_config() -> dict:
 # --- one variant, run inside a process with that variant's CKAN config loaded ----------------------------
 
 
-def run_variant(variant: str, ini: Path, upstream: str, n: int, work: Path, timeout: float) -> dict:
+def run_variant(
+    variant: str, ini: Path, upstream: str, n: int, work: Path, timeout: float, fetch: int = 1
+) -> dict:
     log = work / f"{variant}-{n}-setup.log"
     reset_database(ini, log)
     from ckan.cli import load_config
@@ -186,7 +191,7 @@ def run_variant(variant: str, ini: Path, upstream: str, n: int, work: Path, time
                 "config": config,
             },
         )
-        consumers = Consumers(ini, work)
+        consumers = Consumers(ini, work, fetch)
         time.sleep(8)  # the consumers load CKAN before they listen
 
         def one_job() -> dict:
@@ -232,11 +237,28 @@ def run_variant(variant: str, ini: Path, upstream: str, n: int, work: Path, time
             )
             return {r[0]: r[1] for r in rows}
 
+        def objects() -> int:
+            model.Session.remove()
+            return model.Session.execute(sa.text("SELECT count(*) FROM harvest_object")).scalar()
+
+        def duplicates() -> int:
+            """Upstream records that became more than one dataset (several consumers must create each once)."""
+            model.Session.remove()
+            return model.Session.execute(
+                sa.text(
+                    "SELECT count(*) FROM (SELECT extras->>'harvest_id_hulu' AS u FROM package WHERE type = 'dataset' "
+                    "GROUP BY 1 HAVING count(*) > 1) d"
+                )
+            ).scalar()
+
         try:
             first = one_job()
             before = modified()
+            objects_first = objects()
             second = one_job()
             after = modified()
+            objects_second = objects()
+            alive = consumers.alive()  # before they are stopped
         finally:
             consumers.stop()
         changed = sum(1 for k, v in after.items() if before.get(k) != v) + len(set(before) - set(after))
@@ -247,8 +269,11 @@ def run_variant(variant: str, ini: Path, upstream: str, n: int, work: Path, time
             "datasets": len(before),
             "reharvest": second,
             "reharvest_writes": changed,
+            "fetch_consumers": fetch,
+            "harvest_objects": [objects_first, objects_second],
+            "duplicates": duplicates() if variant == "ours" else None,
             "peak_rss_mb": {k: round(v / 2**20) for k, v in consumers.peak.items()},
-            "consumers_alive": consumers.alive(),
+            "consumers_alive": alive,
         }
 
 
@@ -290,44 +315,59 @@ def rate(result: dict) -> float:
     return created / result["first"]["seconds"] if result["first"]["seconds"] else 0.0
 
 
-def section(results: list[dict], machine: str) -> str:
+def label(r: dict) -> str:
+    return f"{r['variant']} x{r['fetch_consumers']}" if r["variant"] == "ours" else r["variant"]
+
+
+def section(results: list[dict], machine: str, command: str) -> str:
     today = dt.date.today().isoformat()
     lines = [
         "## Harvest",
         "",
-        f"`bench/run_harvest_bench.sh` (`bench/harvest.py`), {today}, machine: {machine}. One gather and one fetch "
-        "consumer on the real Redis queue, the bench slot's own PostgreSQL database and Solr core.",
+        f"`{command}` (`bench/harvest.py`), {today}, machine: {machine}. One gather consumer and "
+        "*xN* fetch consumers on the real Redis queue, the bench slot's own PostgreSQL database and Solr core; "
+        "the runs of one size take turns (ours, stock, ours, ...) so that they share the machine's conditions.",
         "*ours*: `tangerang_json_api` over the sample upstream's `/ckan/api/3/action/package_search` "
-        "(offset pages of 1,000), full plugin set of test.ini (Tangerang schema). *stock*: ckanext-harvest 1.6.3's "
-        "`ckan` harvester over `/ckan`, same records; it runs with CKAN's core schema (`ckan.plugins = "
-        f"{STOCK_PLUGINS}`) because under the Tangerang schema every record fails validation "
-        "(required fields arrive as extras).",
+        "(offset pages of 1,000), full plugin set of test.ini (Tangerang schema, personal-data screening of every "
+        "linked file). *stock*: ckanext-harvest 1.6.3's `ckan` harvester over `/ckan`, same records, one fetch "
+        f"consumer; it runs with CKAN's core schema (`ckan.plugins = {STOCK_PLUGINS}`) because under the Tangerang "
+        "schema every record fails validation (required fields arrive as extras).",
         "",
         "| N | harvester | first harvest | datasets/s | created | errors | re-harvest | re-harvest writes | "
-        "peak RSS gather / fetch |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "harvest objects after 1st / 2nd | peak RSS gather / fetch |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         stats = r["first"]["stats"]
         lines.append(
-            f"| {r['n']:,} | {r['variant']} | {r['first']['seconds']} s | {rate(r):.1f} | {stats.get('added', 0):,} | "
+            f"| {r['n']:,} | {label(r)} | {r['first']['seconds']} s | {rate(r):.1f} | {stats.get('added', 0):,} | "
             f"{stats.get('errored', 0)} | {r['reharvest']['seconds']} s | {r['reharvest_writes']} "
             f"({', '.join(f'{k} {v}' for k, v in r['reharvest']['stats'].items() if v) or '-'}) | "
+            f"{r['harvest_objects'][0]:,} / {r['harvest_objects'][1]:,} | "
             f"{r['peak_rss_mb']['gather-consumer']} / {r['peak_rss_mb']['fetch-consumer']} MB |"
         )
-    by_n: dict[int, dict[str, dict]] = {}
+    groups: dict[tuple[int, str], list[dict]] = {}
     for r in results:
-        by_n.setdefault(r["n"], {})[r["variant"]] = r
-    lines.append("")
-    for n, pair in sorted(by_n.items()):
-        if "ours" in pair and "stock" in pair and rate(pair["stock"]):
-            lines.append(
-                f"- N = {n:,}: ours / stock = {rate(pair['ours']) / rate(pair['stock']):.2f}x datasets/s."
-            )
+        groups.setdefault((r["n"], label(r)), []).append(r)
+    lines += ["", "Medians:", ""]
+    for (n, name), runs in sorted(groups.items()):
+        lines.append(
+            f"- N = {n:,}, {name}: first harvest {statistics.median([rate(r) for r in runs]):.1f} datasets/s, re-harvest "
+            f"{statistics.median([r['reharvest']['seconds'] for r in runs])} s ({len(runs)} run{'s' if len(runs) > 1 else ''})."
+        )
+    for (n, name), runs in sorted(groups.items()):
+        stock = groups.get((n, "stock"))
+        if name != "stock" and stock:
+            ours_rate = statistics.median([rate(r) for r in runs])
+            stock_rate = statistics.median([rate(r) for r in stock])
+            if stock_rate:
+                lines.append(
+                    f"- N = {n:,}: {name} / stock = {ours_rate / stock_rate:.2f}x datasets/s (medians)."
+                )
     lines += [
         "",
-        "Targets (BRIEF.md): first harvest ≥ 15 datasets/s and ≥ 5x stock; re-harvest of 10,000 unchanged ≤ 30 s "
-        "with zero writes; worker memory ≤ 512 MB at 10,000.",
+        "Targets (issue 10): first harvest ≥ 15 datasets/s and ≥ 5x stock; re-harvest of 10,000 unchanged ≤ 30 s "
+        "with zero writes and no new harvest objects; worker memory ≤ 512 MB at 10,000.",
         "",
     ]
     return "\n".join(lines)
@@ -337,43 +377,84 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--variants", nargs="+", default=["ours", "stock"])
+    parser.add_argument("--fetch-consumers", type=int, nargs="+", default=[1], help="ours: fetch consumers")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each variant (medians are reported)")
     parser.add_argument("--timeout", type=float, default=7200)
     parser.add_argument("--results", type=Path)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-harvest")
     parser.add_argument("--machine", default=f"{os.cpu_count()} cores")
-    parser.add_argument("--one", nargs=3, metavar=("VARIANT", "UPSTREAM", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--command", default="bash bench/run_harvest_bench.sh")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        help="write the section from the JSON lines of earlier runs (no run)",
+    )
+    parser.add_argument(
+        "--one", nargs=4, metavar=("VARIANT", "UPSTREAM", "N", "FETCH"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    if args.one:
-        variant, upstream, n = args.one
-        ini = ROOT / "test.ini" if variant == "ours" else stock_ini(args.work)
-        print(json.dumps(run_variant(variant, ini, upstream, int(n), args.work, args.timeout)), flush=True)
+    if args.report:
+        runs = [
+            json.loads(line)
+            for path in args.report
+            for line in path.read_text().splitlines()
+            if line.startswith("{")
+        ]
+        write_section(
+            section(runs, args.machine, args.command), args.results or ROOT / "bench" / "RESULTS.md"
+        )
         return
+    if args.one:
+        variant, upstream, n, fetch = args.one
+        ini = ROOT / "test.ini" if variant == "ours" else stock_ini(args.work)
+        print(
+            json.dumps(run_variant(variant, ini, upstream, int(n), args.work, args.timeout, int(fetch))),
+            flush=True,
+        )
+        return
+    plan = [
+        (variant, fetch)
+        for variant in args.variants
+        for fetch in (args.fetch_consumers if variant == "ours" else [1])
+    ]
     results = []
     for n in args.sizes:
         upstream, base = start_upstream(n, args.work)
         try:
-            for variant in args.variants:
-                print(f"[bench] {variant}, {n:,} datasets ...", file=sys.stderr, flush=True)
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", variant, base, str(n), "--work", str(args.work)],
-                    cwd=ROOT,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                last = [line for line in out.stdout.splitlines() if line.startswith("{")]
-                if out.returncode or not last:
-                    print(out.stderr[-3000:], file=sys.stderr)
-                    raise SystemExit(f"{variant} {n} failed")
-                result = json.loads(last[-1])
-                print(json.dumps(result), flush=True)
-                results.append(result)
+            for _round in range(args.repeat):
+                for variant, fetch in plan:
+                    print(f"[bench] {variant} x{fetch}, {n:,} datasets ...", file=sys.stderr, flush=True)
+                    out = subprocess.run(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--one",
+                            variant,
+                            base,
+                            str(n),
+                            str(fetch),
+                            "--work",
+                            str(args.work),
+                        ],
+                        cwd=ROOT,
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
+                    last = [line for line in out.stdout.splitlines() if line.startswith("{")]
+                    if out.returncode or not last:
+                        print(out.stderr[-3000:], file=sys.stderr)
+                        raise SystemExit(f"{variant} {n} failed")
+                    result = json.loads(last[-1])
+                    print(json.dumps(result), flush=True)
+                    results.append(result)
         finally:
             upstream.terminate()
             upstream.wait(timeout=20)
     if args.results:
-        write_section(section(results, args.machine), args.results)
+        write_section(section(results, args.machine, args.command), args.results)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 # Harvest benchmark (not part of the test suite): first harvest and no-change re-harvest, ours and stock
 # ckanext-harvest side by side, on the test slot "bench" (its own databases, Solr core and Redis db; the demo
 # database is untouched). Writes the "## Harvest" section of bench/RESULTS.md.
-#   bash bench/run_harvest_bench.sh              # 1,000 datasets
-#   bash bench/run_harvest_bench.sh 1000 10000   # both sizes
+#   bash bench/run_harvest_bench.sh                          # 1,000 datasets, ours and stock once
+#   bash bench/run_harvest_bench.sh --sizes 1000 --repeat 3 --fetch-consumers 1 2 4
+#   bash bench/run_harvest_bench.sh --sizes 10000 --variants ours
+# (the options of bench/harvest.py; bare numbers are sizes, as before)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -12,7 +14,12 @@ TANGERANG_ROOT=$ROOT
 TANGERANG_TEST_SLOT=bench bash scripts/stack.sh prepare-tests >/dev/null
 # shellcheck disable=SC1091
 . var/test-bench.env
-sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(1000)
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then
+  args=(--sizes 1000)
+elif [[ "${args[0]}" =~ ^[0-9]+$ ]]; then
+  args=(--sizes "${args[@]}")
+fi
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-exec "$TANGERANG_VENV/bin/python" bench/harvest.py --sizes "${sizes[@]}" --results bench/RESULTS.md --machine "$machine"
+exec "$TANGERANG_VENV/bin/python" bench/harvest.py "${args[@]}" --results bench/RESULTS.md --machine "$machine" \
+  --command "bash bench/run_harvest_bench.sh ${*:-}"

@@ -901,43 +901,32 @@ class TangerangHarvesterBase(HarvesterBase):
         uploads: list[dict[str, Any]],
         upstream_id: str,
     ) -> None:
-        """``package_create`` a new dataset under a free name. Two fetch consumers can pick the same free name at
-        the same moment: the second one's insert fails on the name's unique key (or its validation already sees
-        the first one's dataset), and it tries again with a random suffix."""
+        """``package_create`` a new dataset under a free name.
+
+        Several fetch consumers may create datasets at once, and two of them could pick the same free name: the
+        choice and the creation hold a transaction-scoped advisory lock on the ideal name, so the second waits
+        for the first's commit and then sees its name taken."""
         dataset["id"] = str(uuid.uuid4())
         ideal = dataset.get("name") or self._gen_new_name(dataset.get("title") or upstream_id)
-        for attempt in range(3):
-            dataset["name"] = self._ensure_name_is_unique(
-                ideal, append_type="number-sequence" if attempt == 0 else "random-hex"
-            )
-            harvest_object.package_id = dataset["id"]
-            harvest_object.add()
-            # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is
-            # indexed with its harvest object.
-            model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
-            model.Session.flush()
-            try:
-                if uploads:
-                    files = dataset.pop("resources")
-                    dataset["resources"] = [r for r in files if "_upload" not in r]
-                    tk.get_action("package_create")(dict(context), dataset)
-                    dataset["resources"] = files
-                    self._attach_uploads(dataset)
-                    tk.get_action("package_update")(dict(context), dataset)
-                else:
-                    tk.get_action("package_create")(dict(context), dataset)
-                return
-            except (sa.exc.IntegrityError, tk.ValidationError) as error:
-                if attempt == 2 or not self._name_taken(error):
-                    raise
-                model.Session.rollback()
-                log.info("Name %s was taken by a concurrent harvest; trying another", dataset["name"])
-
-    @staticmethod
-    def _name_taken(error: Exception) -> bool:
-        if isinstance(error, tk.ValidationError):
-            return set(error.error_dict or {}) == {"name"}
-        return "package_name_key" in str(getattr(error, "orig", error))
+        model.Session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "tangerang:" + ideal}
+        )
+        dataset["name"] = self._ensure_name_is_unique(ideal)
+        harvest_object.package_id = dataset["id"]
+        harvest_object.add()
+        # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is
+        # indexed with its harvest object.
+        model.Session.execute(sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+        model.Session.flush()
+        if uploads:
+            files = dataset.pop("resources")
+            dataset["resources"] = [r for r in files if "_upload" not in r]
+            tk.get_action("package_create")(dict(context), dataset)  # commits: the lock is released
+            dataset["resources"] = files
+            self._attach_uploads(dataset)
+            tk.get_action("package_update")(dict(context), dataset)
+        else:
+            tk.get_action("package_create")(dict(context), dataset)  # commits: the lock is released
 
     def _screen_links(
         self, run: Run, dataset: dict[str, Any], package: Any, previous: Any, protected: tuple[str, ...]
