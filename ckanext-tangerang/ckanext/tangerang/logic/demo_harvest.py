@@ -476,7 +476,8 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
     """Per harvest source: its last job (id, status, start, end), the counts of that job and its duration.
 
     Counts: ``added``, ``updated``, ``unchanged`` (ckanext-harvest's "not modified"), ``withdrawn``
-    ("deleted"), and ``errors`` (records that failed, plus gather errors)."""
+    ("deleted"), ``errors`` (ckanext-harvest's "errored": the records that failed plus the gather errors) and
+    its two parts, ``object_errors`` and ``gather_errors``."""
     context = site_context()
     if source:
         sources = [tk.get_action("harvest_source_show")(dict(context), {"id": source})]
@@ -502,6 +503,8 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
             "unchanged": 0,
             "withdrawn": 0,
             "errors": 0,
+            "object_errors": 0,
+            "gather_errors": 0,
         }
         if jobs:
             last = max(jobs, key=lambda j: j.get("created") or "")
@@ -522,7 +525,10 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
                 updated=stats.get("updated", 0),
                 unchanged=stats.get("not modified", 0),
                 withdrawn=stats.get("deleted", 0),
-                errors=stats.get("errored", 0) + gather_errors,
+                # harvest_job_dictize already adds the job's gather errors to "errored".
+                errors=stats.get("errored", 0),
+                object_errors=stats.get("errored", 0) - gather_errors,
+                gather_errors=gather_errors,
             )
         rows.append(row)
     return rows
