@@ -41,7 +41,7 @@ def env(portal, consumers):  # noqa: F811
 
 def demo_dcat_source(base: str) -> dict:
     (source,) = [s for s in demo_harvest.demo_sources(base, {}) if s["source_type"] == "dcat_rdf"]
-    return {**source, "config": json.dumps({"rdf_format": "text/turtle", "aplikasi_sumber": "satu-data"})}
+    return source
 
 
 def harvested(env, source_id: str) -> list[dict]:
@@ -61,6 +61,7 @@ def harvested(env, source_id: str) -> list[dict]:
 
 def test_the_configured_application_is_on_every_dataset_created_and_updated(env, upstream):  # noqa: F811
     wanted = demo_dcat_source(upstream)  # owned here by the test's OPD
+    assert json.loads(wanted["config"])["aplikasi_sumber"] == "satu-data"
     source = create_source(env, wanted["name"], wanted["url"], "dcat_rdf", json.loads(wanted["config"]))
 
     first = run_jobs(env, source["id"])
@@ -136,3 +137,16 @@ def test_the_config_wins_over_the_upstreams_dct_source():
     dataset = {"title": "Kunjungan Puskesmas 2024", "aplikasi_sumber": "sehat-tangerang"}
     dcat_sources.apply_source_aplikasi(plain, dataset)
     assert dataset["aplikasi_sumber"] == "sehat-tangerang"
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_the_demo_reports_a_refused_source_and_does_not_run_it(upstream):  # noqa: F811
+    """Before the registry has run, the demo's DCAT source names an application that does not exist yet."""
+    factories.Organization(name="diskominfo")
+    source = demo_dcat_source(upstream)
+    lines: list[str] = []
+    counts = demo_harvest.register_sources([source], progress=lines.append)
+    assert counts == {"created": 0, "differs": 0, "unchanged": 0, "refused": 1}
+    assert "ditolak / refused" in lines[-1] and "No such application: 'satu-data'" in lines[-1], lines
+    statuses = demo_harvest.run_sources([source["name"]], timeout=1, progress=lines.append)
+    assert statuses == {source["name"]: "tidak terdaftar / not registered"}
