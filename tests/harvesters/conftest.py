@@ -60,7 +60,9 @@ class Consumers:
         for kind in ("gather-consumer", "fetch-consumer"):
             log = open(self.log_dir / f"{kind}.log", "ab")
             self.procs[kind] = subprocess.Popen(
-                [str(CKAN), "-c", str(ROOT / "test.ini"), "tangerang", kind],
+                # The script run by this interpreter, not by its shebang: a copied venv (a worktree's) keeps the
+                # shebang of the venv it was copied from, whose consumers would run the other checkout's code.
+                [sys.executable, str(CKAN), "-c", str(ROOT / "test.ini"), "tangerang", kind],
                 cwd=ROOT,
                 env=dict(os.environ),
                 stdout=log,

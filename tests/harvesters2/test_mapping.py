@@ -229,3 +229,21 @@ def test_format_report_is_a_table():
     assert lines[1].split() == [
         "registri", "tangerang_app_registry", "01234567", "Finished", "2026-11-28", "03:07:13", "172", "0", "0", "0", "1", "89.2", "s"
     ]  # fmt: skip
+
+
+def test_demo_dcat_source_names_the_application_of_its_catalogue_page():
+    """The demo's DCAT source names "satu-data" for all it harvests: the page of the sample catalogue that its URL
+    asks for holds only generated records of the Satu Data portal, none of the other applications' datasets."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from sample_upstream.catalogue import Catalogue, Changes
+    from sample_upstream.data import SampleData
+
+    (source,) = [s for s in demo_harvest.demo_sources("http://up:1", {}) if s["source_type"] == "dcat_rdf"]
+    assert json.loads(source["config"])["aplikasi_sumber"] == "satu-data"
+    url = urlsplit(source["url"])
+    query = {k: int(v[0]) for k, v in parse_qs(url.query).items()}
+    catalogue = Catalogue(SampleData(), Changes(), int(url.path.split("/")[3]))
+    start = (query["page"] - 1) * query["per_page"]
+    page = catalogue.entries[start : start + query["per_page"]]
+    assert page and {catalogue.record(e)["aplikasi"] for e in page} == {"satu-data"}

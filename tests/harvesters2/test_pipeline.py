@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from ckan.tests import helpers
 
+from ckanext.tangerang.logic.demo_harvest import json_api_config
 from tests.harvesters.conftest import create_source, run_jobs
+from tests.helpers import minimal_aplikasi
 
 from .conftest import SIMPUS_ENV
 
@@ -235,3 +237,33 @@ def test_harvest_report_command(env, upstream, cli):
     as_json = cli.invoke(ckan, ["tangerang", "harvest-report", "--json", "--source", "registri"])
     (row,) = json.loads(as_json.output[as_json.output.index("[") :])
     assert (row["source"], row["added"], row["status"]) == ("registri", 172, "Finished")
+
+
+def test_harvest_report_counts_each_error_once(env, upstream, control, cli):
+    """A job with gather errors and failed records: ckanext-harvest's "errored" already counts the gather errors,
+    so the report's total is that figure, and its split adds up to it."""
+    from ckan.cli.cli import ckan
+
+    minimal_aplikasi(env["user"], env["org"]["id"], "laksa")
+    source = create_source(
+        env, "laksa-api", f"{upstream}/apps/laksa/datasets", "tangerang_json_api", json_api_config("laksa")
+    )
+    # The listing repeats its first record in place of its last: a gather error (and, on a first run, "incomplete
+    # listing"); the records still listed are harvested, of which one raw LAKSA record is held for personal
+    # data (an object error; the other raw record was the last one listed).
+    control.fault("/apps/laksa/datasets", "duplicate_ids")
+    job = run_jobs(env, source["id"])
+    assert job["status"] == "Finished"
+    assert len(job["gather_errors"]) == 2, job
+    assert any("duplicate ids" in e for e in job["gather_errors"]), job
+    assert len(job["object_errors"]) == 1, job
+    assert job["stats"]["errored"] == 3, job  # ckanext-harvest's figure: 1 record + 2 gather errors
+
+    result = cli.invoke(ckan, ["tangerang", "harvest-report", "--json", "--source", "laksa-api"])
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output[result.output.index("[") :])
+    assert row["errors"] == 3, row
+    assert (row["object_errors"], row["gather_errors"]) == (1, 2), row
+    table = cli.invoke(ckan, ["tangerang", "harvest-report", "--source", "laksa-api"])
+    (line,) = [line for line in table.output.splitlines() if line.startswith("laksa-api")]
+    assert line.split()[6:11] == [str(row["added"]), "0", "0", "0", "3"], line

@@ -10,7 +10,12 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 from ckan.types import Context
 
 from ckanext.tangerang import facets, generation
-from ckanext.tangerang.logic import access, harvest_sources, indexing
+from ckanext.tangerang.logic import access, dcat_sources, harvest_sources, indexing
+
+try:
+    from ckanext.dcat.interfaces import IDCATRDFHarvester
+except ImportError:  # without ckanext-dcat there are no DCAT sources to serve
+    IDCATRDFHarvester = None
 
 
 @tk.blanket.actions
@@ -27,6 +32,8 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IDomainObjectModification, inherit=True)
     p.implements(p.IPermissionLabels)
+    if IDCATRDFHarvester is not None:
+        p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer
 
@@ -93,3 +100,15 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         )
         facets.name_facet_items(search_results.get("search_facets"))
         return search_results
+
+    # IDCATRDFHarvester: the application a DCAT source's config names goes on every dataset it writes.
+
+    def before_create(
+        self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]
+    ) -> None:
+        dcat_sources.apply_source_aplikasi(harvest_object, dataset_dict)
+
+    def before_update(
+        self, harvest_object: Any, dataset_dict: dict[str, Any], temp_dict: dict[str, Any]
+    ) -> None:
+        dcat_sources.apply_source_aplikasi(harvest_object, dataset_dict)

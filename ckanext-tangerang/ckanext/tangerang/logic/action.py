@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, hardening, limits, linked_guard
+from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, linked_guard
 from ckanext.tangerang.logic.harvest_sources import (
     bulk_update_public,
     harvest_abort_failed_jobs,
@@ -202,12 +202,10 @@ def package_create(original_action, context: Context, data_dict: DataDict) -> di
     """CKAN's ``package_create``; schema fields sent as extras are taken as the fields themselves, and every
     value has its field's type and length (logic/limits.py) before anything is stored; a harvested dataset
     is held when it declares individual records or links to personal data (logic/linked_guard.py); a harvest
-    source is a private dataset of its OPD (logic/harvest_sources.py)."""
-    return linked_guard.guarded_write(
-        original_action,
-        context,
-        private_when_source(lift_schema_extras(limits.checked_dataset(data_dict)), creating=True),
-    )
+    source is a private dataset of its OPD (logic/harvest_sources.py), and a DCAT source's ``aplikasi_sumber``
+    names an existing application (logic/dcat_sources.py)."""
+    data_dict = private_when_source(lift_schema_extras(limits.checked_dataset(data_dict)), creating=True)
+    return linked_guard.guarded_write(original_action, context, dcat_sources.checked_source_config(data_dict))
 
 
 @tk.chained_action
@@ -215,12 +213,9 @@ def package_update(original_action, context: Context, data_dict: DataDict) -> di
     """CKAN's ``package_update`` (and so ``package_patch`` and the resource actions); schema fields sent as
     extras are taken as the fields themselves, and every value has its field's type and length; a harvested
     dataset is held when it declares individual records or links to personal data; a harvest source stays
-    private to its OPD."""
-    return linked_guard.guarded_write(
-        original_action,
-        context,
-        private_when_source(lift_schema_extras(limits.checked_dataset(data_dict)), creating=False),
-    )
+    private to its OPD, and a DCAT source's ``aplikasi_sumber`` names an existing application."""
+    data_dict = private_when_source(lift_schema_extras(limits.checked_dataset(data_dict)), creating=False)
+    return linked_guard.guarded_write(original_action, context, dcat_sources.checked_source_config(data_dict))
 
 
 @tk.chained_action

@@ -2,8 +2,9 @@
 
 ``register_sources`` creates or updates the sources (idempotent, by name); ``run_sources`` creates a job per
 source on the Redis gather queue, where the stack's ``ckan tangerang gather-consumer`` and ``fetch-consumer``
-do the work, and waits (bounded, with progress) until every job is finished. The application registry runs
-first, because the other sources' datasets point at its ``aplikasi`` records (``aplikasi_sumber``).
+do the work, and waits (bounded, with progress) until every job is finished. The application registry is
+registered and runs first, because the other sources' datasets point at its ``aplikasi`` records
+(``aplikasi_sumber``), which a DCAT source's config must name when it is saved.
 
 ``harvest_report`` is what ``ckan tangerang harvest-report`` prints: per source, its last job and counts.
 
@@ -267,7 +268,9 @@ def demo_sources(upstream: str, listings: dict[str, list[dict[str, Any]]]) -> li
             f"{up}/dcat/n/130/catalog.ttl?page=3&per_page=50",
             "diskominfo",
             "WEEKLY",
-            {"rdf_format": "text/turtle"},
+            # The sample catalogue is the city's Satu Data portal: every dataset page it serves is one of its
+            # own generated records, produced by the "satu-data" application of the registry.
+            {"rdf_format": "text/turtle", "aplikasi_sumber": "satu-data"},
         )
     )
     return sources
@@ -292,7 +295,7 @@ def fetch_listings(upstream: str, slugs: Iterable[str], timeout: float = 30) -> 
 
 def register_sources(sources: list[dict[str, Any]], progress: Progress = log.info) -> dict[str, int]:
     """Create the sources that are missing; report those whose URL, config, owner or frequency differ."""
-    counts = {"created": 0, "differs": 0, "unchanged": 0}
+    counts = {"created": 0, "differs": 0, "unchanged": 0, "refused": 0}
     for wanted in sources:
         context = site_context()
         try:
@@ -300,7 +303,12 @@ def register_sources(sources: list[dict[str, Any]], progress: Progress = log.inf
         except tk.ObjectNotFound:
             existing = None
         if existing is None:
-            tk.get_action("harvest_source_create")(dict(context), dict(wanted))
+            try:
+                tk.get_action("harvest_source_create")(dict(context), dict(wanted))
+            except tk.ValidationError as error:
+                counts["refused"] += 1
+                progress(f"  x {wanted['name']}: ditolak / refused: {error.error_summary}")
+                continue
             counts["created"] += 1
             progress(f"  + {wanted['name']} ({wanted['source_type']})")
             continue
@@ -399,29 +407,38 @@ def wait_for_jobs(
 def run_sources(names: list[str], timeout: float, progress: Progress = log.info) -> dict[str, str]:
     context = site_context()
     jobs = {}
+    unregistered = {}
     for name in names:
-        source = tk.get_action("harvest_source_show")(dict(context), {"id": name})
+        try:
+            source = tk.get_action("harvest_source_show")(dict(context), {"id": name})
+        except tk.ObjectNotFound:
+            unregistered[name] = "tidak terdaftar / not registered"
+            continue
         jobs[name] = start_job(source["id"])
-    return wait_for_jobs(jobs, timeout, progress)
+    return {**wait_for_jobs(jobs, timeout, progress), **unregistered}
 
 
 def demo_harvest(upstream: str, timeout: float = 900, progress: Progress = log.info) -> dict[str, Any]:
-    """Register the demo sources, harvest the registry, then everything else; return what the portal shows."""
+    """Register and harvest the registry, then register and harvest everything else; return what the portal
+    shows. (The registry goes first: the other sources name its ``aplikasi`` records, and a DCAT source's
+    ``aplikasi_sumber`` must exist when the source is saved.)"""
     slugs = ["laksa", "sobatdukcapil", "info-harga-pangan", "tangerang-live", "simpus"]
     sources = demo_sources(upstream, fetch_listings(upstream, slugs))
-    progress(f"Sumber panen / harvest sources: {len(sources)}")
-    counts = register_sources(sources, progress)
-    progress(
-        f"  {counts['created']} dibuat/created, {counts['differs']} berbeda/differ, "
-        f"{counts['unchanged']} tetap/unchanged"
-    )
+    registry = [s for s in sources if s["name"] == REGISTRY_SOURCE]
+    rest = [s for s in sources if s["name"] != REGISTRY_SOURCE]
     started = time.monotonic()
     progress("Registri aplikasi / application registry:")
+    counts = register_sources(registry, progress)
     first = run_sources([REGISTRY_SOURCE], timeout, progress)
-    rest = [s["name"] for s in sources if s["name"] != REGISTRY_SOURCE]
     progress(f"Sumber lain / other sources ({len(rest)}):")
+    more = register_sources(rest, progress)
+    counts = {key: counts[key] + more[key] for key in counts}
+    progress(
+        f"  sumber panen / harvest sources: {counts['created']} dibuat/created, {counts['differs']} "
+        f"berbeda/differ, {counts['unchanged']} tetap/unchanged, {counts['refused']} ditolak/refused"
+    )
     remaining = max(30.0, timeout - (time.monotonic() - started))
-    statuses = {**first, **run_sources(rest, remaining, progress)}
+    statuses = {**first, **run_sources([s["name"] for s in rest], remaining, progress)}
     return {"statuses": statuses, "totals": portal_totals(), "seconds": time.monotonic() - started}
 
 
@@ -476,7 +493,8 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
     """Per harvest source: its last job (id, status, start, end), the counts of that job and its duration.
 
     Counts: ``added``, ``updated``, ``unchanged`` (ckanext-harvest's "not modified"), ``withdrawn``
-    ("deleted"), and ``errors`` (records that failed, plus gather errors)."""
+    ("deleted"), ``errors`` (ckanext-harvest's "errored": the records that failed plus the gather errors) and
+    its two parts, ``object_errors`` and ``gather_errors``."""
     context = site_context()
     if source:
         sources = [tk.get_action("harvest_source_show")(dict(context), {"id": source})]
@@ -502,6 +520,8 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
             "unchanged": 0,
             "withdrawn": 0,
             "errors": 0,
+            "object_errors": 0,
+            "gather_errors": 0,
         }
         if jobs:
             last = max(jobs, key=lambda j: j.get("created") or "")
@@ -522,7 +542,10 @@ def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
                 updated=stats.get("updated", 0),
                 unchanged=stats.get("not modified", 0),
                 withdrawn=stats.get("deleted", 0),
-                errors=stats.get("errored", 0) + gather_errors,
+                # harvest_job_dictize already adds the job's gather errors to "errored".
+                errors=stats.get("errored", 0),
+                object_errors=stats.get("errored", 0) - gather_errors,
+                gather_errors=gather_errors,
             )
         rows.append(row)
     return rows
