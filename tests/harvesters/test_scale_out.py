@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ class ScaledConsumers:
         for name in names:
             kind = name.rsplit("-", 1)[0] if name[-1].isdigit() else name
             self.procs[name] = subprocess.Popen(
-                [str(CKAN), "-c", str(ROOT / "test.ini"), "tangerang", kind],
+                [sys.executable, str(CKAN), "-c", str(ROOT / "test.ini"), "tangerang", kind],
                 cwd=ROOT,
                 env=dict(os.environ),
                 stdout=open(log_dir / f"{name}.log", "ab"),
