@@ -367,7 +367,13 @@ start_ckan() {
     wait_port ckan-web "$TANGERANG_CKAN_PORT" 120
   fi
   pid_alive harvest-gather || CKAN_INI="$CKAN_INI" spawn harvest-gather "$CKAN_BIN" -c "$CKAN_INI" tangerang gather-consumer
-  pid_alive harvest-fetch || CKAN_INI="$CKAN_INI" spawn harvest-fetch "$CKAN_BIN" -c "$CKAN_INI" tangerang fetch-consumer
+  local name
+  for name in $(fetch_names); do
+    pid_alive "$name" || CKAN_INI="$CKAN_INI" spawn "$name" "$CKAN_BIN" -c "$CKAN_INI" tangerang fetch-consumer
+  done
+  for name in $(running_fetch_names); do # fewer consumers asked for than run: stop the surplus
+    fetch_names | grep -qx "$name" || stop_one "$name"
+  done
   pid_alive jobs-worker || CKAN_INI="$CKAN_INI" spawn jobs-worker "$CKAN_BIN" -c "$CKAN_INI" jobs worker
   pid_alive harvest-scheduler || spawn harvest-scheduler bash "$TANGERANG_ROOT/scripts/harvest-scheduler.sh" "$CKAN_BIN" "$CKAN_INI"
   wait_http "http://127.0.0.1:$TANGERANG_CKAN_PORT/api/3/action/status_show" 60
@@ -446,9 +452,35 @@ cmd_start() {
 
 ALL_NAMES=(harvest-scheduler jobs-worker harvest-fetch harvest-gather ckan-web upstream solr redis postgres)
 
+# The fetch consumers asked for (TANGERANG_FETCH_CONSUMERS): harvest-fetch, harvest-fetch-2, ...
+fetch_names() {
+  local n=$TANGERANG_FETCH_CONSUMERS i
+  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le 16 ] \
+    || die "TANGERANG_FETCH_CONSUMERS must be a whole number from 1 to 16 (it is '$n')."
+  echo harvest-fetch
+  for ((i = 2; i <= n; i++)); do echo "harvest-fetch-$i"; done
+}
+
+# The extra fetch consumers that have a pid file, whatever TANGERANG_FETCH_CONSUMERS says now.
+running_fetch_names() {
+  local f
+  for f in "$RUN"/harvest-fetch-*.pid; do [ -e "$f" ] && basename "$f" .pid; done
+  return 0
+}
+
+# Every process of the stack: the fixed names and the extra fetch consumers.
+all_names() {
+  local n
+  for n in "${ALL_NAMES[@]}"; do
+    echo "$n"
+    if [ "$n" = harvest-fetch ]; then running_fetch_names; fi
+  done
+  return 0
+}
+
 running_names() {
   local n out=()
-  for n in "${ALL_NAMES[@]}"; do pid_alive "$n" && out+=("$n"); done
+  for n in $(all_names); do pid_alive "$n" && out+=("$n"); done
   echo "${out[*]:-nothing}"
 }
 
@@ -473,24 +505,25 @@ stop_one() {
 
 cmd_stop() {
   local n
-  for n in "${ALL_NAMES[@]}"; do stop_one "$n"; done
+  for n in $(all_names); do stop_one "$n"; done
 }
 
 cmd_restart_ckan() { # after a code or config change: CKAN's processes only, the services keep running
   local n
-  for n in harvest-scheduler jobs-worker harvest-fetch harvest-gather ckan-web; do stop_one "$n"; done
+  for n in harvest-scheduler jobs-worker harvest-fetch $(running_fetch_names) harvest-gather ckan-web; do stop_one "$n"; done
   cmd_start
 }
 
 cmd_status() {
   local n rc=0
-  for n in "${ALL_NAMES[@]}"; do
+  for n in $({ all_names; fetch_names; } | awk '!seen[$0]++'); do
     if pid_alive "$n"; then printf '%-18s running (pid %s)\n' "$n" "$(cat "$RUN/$n.pid")"; else printf '%-18s stopped\n' "$n"; rc=3; fi
   done
   return $rc
 }
 
 mkdir -p "$RUN" "$LOG"
+fetch_names >/dev/null # in this shell, before any command: a bad TANGERANG_FETCH_CONSUMERS stops here with its sentence
 case "${1:-}" in
   install) cmd_install ;;
   services) cmd_services ;;
