@@ -1,5 +1,5 @@
 """Where a Tangerang harvest spends its time: the stages of one ``tangerang_json_api`` job over N records of the
-sample upstream's CKAN API, run in this process (no queue) under cProfile, on the bench slot's databases.
+sample upstream's CKAN API, run in this process (no queue) under cProfile, on the test slot "profile"'s databases.
 
     bash bench/run_harvest_profile.sh 500          # writes var/bench-harvest/profile-<N>.txt and prints the top
 

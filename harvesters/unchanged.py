@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -147,28 +148,43 @@ def rescreen(client: SafeClient, due: Mapping[str, list[dict[str, Any]]]) -> set
         for resource in resources:
             by_url.setdefault(str(resource["url"]).strip(), resource)
 
+    local = threading.local()
+    clients: list[SafeClient] = []
+
+    def worker_client() -> SafeClient:
+        """One client per thread (SafeClient is not shared between threads), kept for its connections."""
+        if not hasattr(local, "client"):
+            local.client = SafeClient(
+                limits=client.limits, allowed_hosts=client.allowed_hosts, headers=client.headers
+            )
+            clients.append(local.client)
+        return local.client
+
     def screen(url: str) -> bool:
         """True when the file is clean (or unchanged since its last clean screen)."""
-        worker = SafeClient(limits=client.limits, allowed_hosts=client.allowed_hosts, headers=client.headers)
         try:
             check_url(url, client.allowed_hosts)
         except UrlNotAllowed:
             return True  # outside the allow-list: the harvesters never read it (as in the import stage)
         try:
-            findings = linked.screen_url(worker, url, str(by_url[url].get("format") or "").strip().lower())
+            findings = linked.screen_url(
+                worker_client(), url, str(by_url[url].get("format") or "").strip().lower()
+            )
         except (HarvestHttpError, ValueError) as error:
             log.info(
                 "Linked file %s could not be screened again (%s): its record goes through import", url, error
             )
             return False
-        finally:
-            worker.close()
         return not findings
 
     if not by_url:
         return set()
-    with ThreadPoolExecutor(max_workers=min(SCREEN_THREADS, len(by_url))) as pool:
-        clean = dict(zip(by_url, pool.map(screen, by_url), strict=True))
+    try:
+        with ThreadPoolExecutor(max_workers=min(SCREEN_THREADS, len(by_url))) as pool:
+            clean = dict(zip(by_url, pool.map(screen, by_url), strict=True))
+    finally:
+        for worker in clients:
+            worker.close()
     return {
         package_id
         for package_id, resources in due.items()

@@ -106,6 +106,13 @@ class FaultRegistry:
                     return rule
         return None
 
+    def armed(self, path: str) -> bool:
+        """Whether a rule would fire on ``path`` (without firing it)."""
+        with self._lock:
+            return any(
+                path.startswith(r.path_prefix) and (r.times is None or r.fired < r.times) for r in self._rules
+            )
+
     def as_list(self) -> list[dict[str, Any]]:
         with self._lock:
             return [r.as_dict() for r in self._rules]
