@@ -31,14 +31,18 @@ def test_status_names_every_service_of_the_running_stack():
 def test_status_names_every_fetch_consumer_asked_for():
     """make test starts the stack with its default of two fetch consumers on the one queue."""
     lines = dict(line.split(None, 1) for line in _run("status").stdout.strip().splitlines())
-    assert lines["harvest-fetch"].startswith("running") and lines["harvest-fetch-2"].startswith("running"), lines
+    assert lines["harvest-fetch"].startswith("running") and lines["harvest-fetch-2"].startswith("running"), (
+        lines
+    )
 
 
 def test_a_bad_number_of_fetch_consumers_is_one_clear_sentence():
     for bad in ("0", "many", "17"):
         result = _run("status", env={"TANGERANG_FETCH_CONSUMERS": bad})
         assert result.returncode != 0
-        assert f"TANGERANG_FETCH_CONSUMERS must be a whole number from 1 to 16 (it is '{bad}')" in result.stderr
+        assert (
+            f"TANGERANG_FETCH_CONSUMERS must be a whole number from 1 to 16 (it is '{bad}')" in result.stderr
+        )
         assert "Traceback" not in result.stderr
 
 
