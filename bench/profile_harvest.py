@@ -25,6 +25,47 @@ BATCH = 100
 sys.path.insert(0, str(ROOT / "bench"))
 from harvest import ours_config, reset_database, start_upstream  # noqa: E402
 
+# What the time of fetch+import goes to: (label, file suffix, function). Cumulative times, so nested rows overlap
+# (the Solr add and package_show are inside package_create).
+BUCKETS = [
+    ("the import stage, all of it", "harvesters/base.py", "import_stage"),
+    (
+        "CKAN package_create (validation, save, package_show, Solr add)",
+        "ckan/logic/action/create.py",
+        "package_create",
+    ),
+    (
+        "  of which: package_show for the index",
+        "ckan/logic/__init__.py",
+        "package_show_default_and_custom_schemas",
+    ),
+    ("  of which: Solr add (no commit)", "ckan/lib/search/index.py", "index_package"),
+    (
+        "activity (package_show + activity_create)",
+        "ckanext/activity/subscriptions.py",
+        "_create_package_activity",
+    ),
+    ("personal-data screen of linked files", "harvesters/linked.py", "screen_url"),
+    ("  of which: reading the file (HTTP)", "harvesters/http.py", "get"),
+    ("  of which: parsing the sample", "harvesters/linked.py", "sample_tables"),
+    ("mapping the record (build_dataset)", "harvesters/json_api.py", "build_dataset"),
+    ("database commits (all)", "sqlalchemy/orm/scoping.py", "commit"),
+    ("Solr commits (one per 100 objects)", "ckan/lib/search/index.py", "commit"),
+]
+
+
+def buckets(profile: cProfile.Profile, objects: int) -> list[tuple[str, float, float]]:
+    """(label, ms per object, share of the total) for each bucket."""
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total = max(ct for (_f, _l, _n), (_cc, _nc, _tt, ct, _c) in stats.items())
+    rows = []
+    for label, suffix, name in BUCKETS:
+        seconds = sum(
+            ct for (f, _l, n), (_cc, _nc, _tt, ct, _c) in stats.items() if f.endswith(suffix) and n == name
+        )
+        rows.append((label, 1000 * seconds / max(objects, 1), seconds / total if total else 0.0))
+    return rows
+
 
 def report(profile: cProfile.Profile, title: str, out: io.StringIO, limit: int) -> None:
     for key in ("cumulative", "tottime"):
@@ -40,6 +81,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=500)
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "bench-harvest")
+    parser.add_argument("--results", type=Path, help="write the '## Harvest profile' section of this file")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     ini = ROOT / "test.ini"
@@ -76,6 +118,7 @@ def main() -> None:
                 },
             )
             out = io.StringIO()
+            summary: dict[str, tuple[str, list[tuple[str, float, float]]]] = {}
             for round_name in ("first", "re-harvest"):
                 job_id = tk.get_action("harvest_job_create")(dict(context), {"source_id": source["id"]})["id"]
                 job = HarvestJob.get(job_id)
@@ -109,11 +152,35 @@ def main() -> None:
                 out.write(f"\n##### {line}\n")
                 gather.dump_stats(args.work / f"profile-{args.n}-{round_name}-gather.prof")
                 fetch.dump_stats(args.work / f"profile-{args.n}-{round_name}-fetch.prof")
+                summary[round_name] = (line, buckets(fetch, len(ids)))
                 report(gather, f"{round_name} gather", out, args.limit)
                 report(fetch, f"{round_name} fetch+import", out, args.limit)
                 job = HarvestJob.get(job_id)
                 job.status = "Finished"
                 job.save()
+            if args.results:
+                from results import machine, write_section
+
+                text = [
+                    "## Harvest profile",
+                    "",
+                    f"`bash bench/run_harvest_profile.sh {args.n} --results bench/RESULTS.md` "
+                    f"(`bench/profile_harvest.py`), {time.strftime('%Y-%m-%d')}, machine: {machine()}. One "
+                    "`tangerang_json_api` job over the sample CKAN API, its stages run in one process under cProfile "
+                    "(which slows Python code about 1.5x; the shares are what to read). Full listing: "
+                    f"`var/bench-harvest/profile-{args.n}.txt`.",
+                    "",
+                ]
+                for round_name, (line, rows) in summary.items():
+                    text += [
+                        f"{round_name}: {line.split(': ', 1)[1]}",
+                        "",
+                        "| where | ms per object | share |",
+                    ]
+                    text += ["|---|---:|---:|"]
+                    text += [f"| {label} | {ms:.1f} | {share:.0%} |" for label, ms, share in rows]
+                    text.append("")
+                write_section("\n".join(text), args.results)
             path = args.work / f"profile-{args.n}.txt"
             path.write_text(out.getvalue())
             print(f"profile written to {path}")
