@@ -50,28 +50,11 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from . import linked, pii
 from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
+from .mapping import PROTECTED_FIELDS
 
 log = logging.getLogger(__name__)
 
 ALLOWED_HOSTS_OPTION = "ckanext.tangerang.harvest.allowed_hosts"
-PROTECTED_FIELDS = (
-    "title",
-    "notes",
-    "tags",
-    "klasifikasi",
-    "sektor",
-    "frekuensi",
-    "cakupan_wilayah",
-    "tingkat_penyajian",
-    "satuan",
-    "ukuran",
-    "metodologi",
-    "license_id",
-    "produsen_data_nama",
-    "produsen_data_email",
-    "walidata_nama",
-    "walidata_email",
-)
 SECRET_KEYS = re.compile(
     r"(token|password|passwd|secret|api[_-]?key|authorization|dsn|credential|cookie|session|signature"
     r"|private[_-]?key|access[_-]?key)",
