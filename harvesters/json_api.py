@@ -47,7 +47,7 @@ from .base import (
 )
 from .http import HarvestHttpError, SafeClient, msg
 from .mapping import DATASET_FIELDS, get_path, map_record
-from .tabular import PreparedTable, prepare_table, tabular_dataset
+from .tables import PreparedTable, prepare_table, tabular_dataset
 
 PAGINATION_KEYS = {
     "type",
@@ -359,13 +359,7 @@ class JsonApiHarvester(TangerangHarvesterBase):
                 + "; ".join(listing.problems)
             )
         columns, rows = records_to_table(listing.records)
-        return prepare_table(
-            columns,
-            rows,
-            policy=run.config.get("data_pribadi", "tahan"),
-            by=run.config.get("agregasi"),
-            described=content["table"].get("kolom"),
-        )
+        return prepare_table(columns, rows, run.config, content["table"])
 
     def build_dataset(
         self, run: Run, content: dict[str, Any], payload: PreparedTable | None

@@ -52,7 +52,7 @@ from .base import (
     is_dict,
 )
 from .http import msg
-from .tabular import PreparedTable, prepare_table, tabular_dataset
+from .tables import PreparedTable, prepare_table, tabular_dataset
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 QUERY_START = re.compile(r"^\s*(select|with)\b", re.I)
@@ -395,13 +395,7 @@ class SqlHarvester(TangerangHarvesterBase):
 
     def fetch_payload(self, run: Run, content: dict[str, Any]) -> PreparedTable:
         columns, rows = read_table(database_url(run.config), run.config, content)
-        return prepare_table(
-            columns,
-            rows,
-            policy=run.config.get("data_pribadi", "tahan"),
-            by=run.config.get("agregasi"),
-            described=content.get("kolom"),
-        )
+        return prepare_table(columns, rows, run.config, content)
 
     def build_dataset(self, run: Run, content: dict[str, Any], payload: PreparedTable) -> dict[str, Any]:
         return sql_dataset(run.config, content, payload)
