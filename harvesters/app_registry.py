@@ -24,8 +24,9 @@ from ckan import model
 
 from .base import Check, Listing, Run, TangerangHarvesterBase, is_dict
 from .http import msg
-from .json_api import keyed_records, walk_pages
+from .json_api import keyed_records
 from .mapping import slug
+from .pages import walk_pages
 
 PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
 KELOMPOK = frozenset({"e-government", "layanan-publik"})
