@@ -34,51 +34,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .base import (
-    Check,
-    Listing,
-    Run,
-    TangerangHarvesterBase,
-    UpstreamRecord,
-    check_defaults,
-    is_dict,
-    is_str,
-    one_of,
-)
+from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
+from .config import Check, all_of, anything, check_defaults, dict_of, is_dict, is_name, is_str, obj, one_of
 from .http import HarvestHttpError, msg
-from .mapping import DATASET_FIELDS, get_path, map_record
+from .mapping import get_path, map_record
 from .pages import check_pagination, walk_pages
 from .tables import PreparedTable, prepare_table, tabular_dataset
 
-
-def check_fields(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
-        return msg("harus objek {field skema: jalur}", "must be an object {schema field: path}")
-    unknown = sorted(set(value) - DATASET_FIELDS)
-    if unknown:
-        return msg(f"bukan field skema: {unknown}", f"not schema fields: {unknown}")
-    return None
-
-
-def check_values(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        return msg(
-            "harus objek {field: {nilai hulu: nilai kita}}", "must be an object {field: {upstream: ours}}"
-        )
-    return None
-
-
-def check_table(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = set(value) - {"id", "dataset", "kolom"}
-    if unknown:
-        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
-    if not isinstance(value.get("id"), str) or not value["id"].strip():
-        return msg("id wajib (teks)", "id is required (text)")
-    if "dataset" in value:
-        return check_defaults(value["dataset"])
-    return None
+TABLE = obj(
+    {"id": is_str, "dataset": check_defaults, "kolom": anything},
+    required=("id",),
+    missing=msg("id wajib (teks)", "id is required (text)"),
+)
 
 
 # --- table mode ------------------------------------------------------------------------------------------
@@ -152,11 +119,24 @@ class JsonApiHarvester(TangerangHarvesterBase):
         "records_path": is_str,
         "pagination": check_pagination,
         "id_field": is_str,
-        "fields": check_fields,
-        "values": check_values,
+        # schema field → path
+        "fields": all_of(
+            dict_of(
+                is_name,
+                message=msg("harus objek {field skema: jalur}", "must be an object {schema field: path}"),
+            ),
+            check_defaults,
+        ),
+        # field → {upstream value: ours}
+        "values": dict_of(
+            is_dict,
+            message=msg(
+                "harus objek {field: {nilai hulu: nilai kita}}", "must be an object {field: {upstream: ours}}"
+            ),
+        ),
         "resources_path": is_str,
         "resource_fields": is_dict,
-        "table": check_table,
+        "table": TABLE,
     }
 
     def check_config(self, config: dict[str, Any]) -> list[str]:

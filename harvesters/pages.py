@@ -8,36 +8,25 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .base import Listing, is_dict, one_of
+from .base import Listing
+from .config import anything, is_int, obj, one_of
 from .http import HarvestHttpError, SafeClient, msg
 from .mapping import get_path
 
-PAGINATION_KEYS = {
-    "type",
-    "next_path",
-    "page_param",
-    "size_param",
-    "size",
-    "offset_param",
-    "cursor_param",
-    "cursor_path",
-    "total_path",
-}
 PAGINATION_TYPES = ("next_link", "page", "offset", "cursor", "none")
-
-
-def check_pagination(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = set(value) - PAGINATION_KEYS
-    if unknown:
-        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
-    if value.get("type", "next_link") not in PAGINATION_TYPES:
-        return one_of(*PAGINATION_TYPES)(value.get("type"))
-    size = value.get("size", 100)
-    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
-        return msg("size harus bilangan bulat 1-1000", "size must be a whole number 1-1000")
-    return None
+# The keys of "pagination"; the names and paths are used as given.
+PAGINATION = {
+    "type": one_of(*PAGINATION_TYPES),
+    "size": is_int(1, 1000),
+    "next_path": anything,
+    "page_param": anything,
+    "size_param": anything,
+    "offset_param": anything,
+    "cursor_param": anything,
+    "cursor_path": anything,
+    "total_path": anything,
+}
+check_pagination = obj(PAGINATION)
 
 
 def page_records(page: Any, records_path: str | None) -> list[Any]:

@@ -31,10 +31,39 @@ import io
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .base import Check, Listing, Run, TangerangHarvesterBase, UpstreamRecord, check_defaults, is_dict
+from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
+from .config import (
+    Check,
+    anything,
+    check_defaults,
+    is_dict,
+    is_str,
+    is_text,
+    obj,
+    one_of,
+    optional,
+    table_list,
+)
 from .http import HarvestHttpError, msg
 from .tables import cell_text as _cell_text  # linked.py reads a sheet's cells with it too
 from .tables import prepare_table, tabular_dataset
+
+# One entry of "tables"; sheet, delimiter and encoding go to the readers as written.
+TABLE = obj(
+    {
+        "id": is_str,
+        "url": is_text,
+        "format": optional(one_of("csv", "xlsx")),
+        "sheet": anything,
+        "delimiter": anything,
+        "encoding": anything,
+        "dataset": check_defaults,
+        "kolom": is_dict,
+    },
+    required=("id", "url"),
+    missing=msg("id dan url wajib (teks)", "id and url are required (text)"),
+)
+
 
 # --- reading files ---------------------------------------------------------------------------------------
 
@@ -133,43 +162,6 @@ def read_xlsx(data: bytes, sheet: str | int | None = None):
 # --- the harvester ---------------------------------------------------------------------------------------
 
 
-def check_tables(value: Any) -> str | None:
-    if not isinstance(value, list) or not value:
-        return msg("harus daftar tabel yang tidak kosong", "must be a non-empty list of tables")
-    ids = set()
-    for number, table in enumerate(value, 1):
-        if not isinstance(table, dict):
-            return msg(f"tabel ke-{number} harus objek JSON", f"table {number} must be a JSON object")
-        unknown = set(table) - {"id", "url", "format", "sheet", "delimiter", "encoding", "dataset", "kolom"}
-        if unknown:
-            return msg(
-                f"tabel ke-{number}: kunci tidak dikenal {sorted(unknown)}",
-                f"table {number}: unknown keys {sorted(unknown)}",
-            )
-        if (
-            not isinstance(table.get("id"), str)
-            or not table["id"].strip()
-            or not isinstance(table.get("url"), str)
-        ):
-            return msg(
-                f"tabel ke-{number}: id dan url wajib (teks)",
-                f"table {number}: id and url are required (text)",
-            )
-        if table["id"] in ids:
-            return msg(f"id tabel ganda: {table['id']}", f"duplicate table id: {table['id']}")
-        ids.add(table["id"])
-        if table.get("format") not in (None, "csv", "xlsx"):
-            return msg(
-                f"tabel ke-{number}: format harus csv atau xlsx",
-                f"table {number}: format must be csv or xlsx",
-            )
-        if "dataset" in table and (problem := check_defaults(table["dataset"])):
-            return f"tabel ke-{number} / table {number}: dataset: {problem}"
-        if "kolom" in table and (problem := is_dict(table["kolom"])):
-            return f"tabel ke-{number} / table {number}: kolom: {problem}"
-    return None
-
-
 def file_format(url: str, content_type: str = "", configured: str | None = None) -> str:
     if configured:
         return configured
@@ -186,7 +178,7 @@ class TabularHarvester(TangerangHarvesterBase):
         "Tabel CSV atau XLSX menjadi dataset dengan CSV bersih, kamus data dan jumlah baris. / "
         "CSV or XLSX tables become datasets with a clean CSV, a data dictionary and a row count."
     )
-    CONFIG: dict[str, Check] = {"tables": check_tables}
+    CONFIG: dict[str, Check] = {"tables": table_list(TABLE)}
 
     def config_urls(self, config: dict[str, Any]) -> list[str]:
         return [t["url"] for t in config.get("tables", []) if urlsplit(t["url"]).scheme]

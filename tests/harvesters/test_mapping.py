@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.tangerang.harvesters import base, json_api, pii, tables, tabular
+from ckanext.tangerang.harvesters import base, config, json_api, pii, tables, tabular
 from ckanext.tangerang.harvesters.mapping import get_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "harvest"
@@ -85,7 +85,7 @@ def test_incomplete_listing_holds_any_deletion():
 
 
 def test_secrets_are_found_in_nested_config():
-    assert base.find_secrets({"auth": {"token_env": "X"}, "headers": {"X-Api-Key": "k"}}) == [
+    assert config.find_secrets({"auth": {"token_env": "X"}, "headers": {"X-Api-Key": "k"}}) == [
         "headers.X-Api-Key"
     ]
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ckanext.tangerang.harvesters import base, mapping
-from ckanext.tangerang.harvesters.base import COMMON_CONFIG, ConfigError, check_defaults, parse_config
+from ckanext.tangerang.harvesters.config import COMMON_CONFIG, ConfigError, check_defaults, parse_config
 
 
 def schema() -> dict:
