@@ -57,7 +57,9 @@ def main() -> None:
 
             site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
             context = {"user": site}
-            org = tk.get_action("organization_create")(dict(context), {"name": "diskominfo", "title": "Diskominfo"})
+            org = tk.get_action("organization_create")(
+                dict(context), {"name": "diskominfo", "title": "Diskominfo"}
+            )
             source = tk.get_action("harvest_source_create")(
                 dict(context),
                 {
