@@ -136,7 +136,7 @@ def ours_config() -> dict:
             "size": 1000,
             "total_path": "result.count",
         },
-        "fields": {"name": "name", "title": "title", "notes": "notes", "url": "url", "version": "version"},
+        "fields": {"name": "name", "title": "title", "notes": "notes"},
         "defaults": {
             "klasifikasi": "terbuka",
             "sektor": "2.16",

@@ -22,21 +22,17 @@ from typing import Any
 
 from ckan import model
 
-from .base import Check, Listing, Run, TangerangHarvesterBase, is_dict
+from .base import Listing, Run, TangerangHarvesterBase
+from .config import Check, is_dict, is_int
 from .http import msg
-from .json_api import keyed_records, walk_pages
+from .json_api import keyed_records
 from .mapping import slug
+from .pages import walk_pages
 
 PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
 KELOMPOK = frozenset({"e-government", "layanan-publik"})
 STATUS = frozenset({"aktif", "dalam-kajian", "dihentikan"})
 SAMPLE_NOTE = "Data contoh (sample data), bukan data resmi Pemkot Tangerang."
-
-
-def check_per_page(value: Any) -> str | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 500:
-        return None
-    return msg("harus bilangan bulat 1-500", "must be a whole number 1-500")
 
 
 # --- pure mapping ----------------------------------------------------------------------------------------
@@ -147,7 +143,7 @@ class AppRegistryHarvester(TangerangHarvesterBase):
         "penggunaan bulanan. / The city's application registry becomes the application catalogue: platforms, "
         "group, status, owning OPD and monthly usage."
     )
-    CONFIG: dict[str, Check] = {"params": is_dict, "per_page": check_per_page}
+    CONFIG: dict[str, Check] = {"params": is_dict, "per_page": is_int(1, 500)}
 
     def gather_records(self, run: Run) -> Listing:
         params = {**(run.config.get("params") or {}), "per_page": run.config.get("per_page", 100)}

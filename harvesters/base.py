@@ -35,9 +35,7 @@ import json
 import logging
 import math
 import os
-import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -49,55 +47,13 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from . import linked, pii, unchanged
+from .config import COMMON_CONFIG, Check, ConfigError, parse_config
 from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
+from .mapping import PROTECTED_FIELDS
 
 log = logging.getLogger(__name__)
 
 ALLOWED_HOSTS_OPTION = "ckanext.tangerang.harvest.allowed_hosts"
-PROTECTED_FIELDS = (
-    "title",
-    "notes",
-    "tags",
-    "klasifikasi",
-    "sektor",
-    "frekuensi",
-    "cakupan_wilayah",
-    "tingkat_penyajian",
-    "satuan",
-    "ukuran",
-    "metodologi",
-    "license_id",
-    "produsen_data_nama",
-    "produsen_data_email",
-    "walidata_nama",
-    "walidata_email",
-)
-SECRET_KEYS = re.compile(
-    r"(token|password|passwd|secret|api[_-]?key|authorization|dsn|credential|cookie|session|signature"
-    r"|private[_-]?key|access[_-]?key)",
-    re.I,
-)
-# Headers a stored config may carry literally: none of them can hold a credential. Any other header (Cookie,
-# X-Api-Key, Proxy-Authorization, ...) comes from the worker's environment through "auth".
-PLAIN_HEADERS = frozenset(
-    {
-        "accept",
-        "accept-charset",
-        "accept-language",
-        "cache-control",
-        "if-modified-since",
-        "if-none-match",
-        "pragma",
-        "user-agent",
-        "x-requested-with",
-    }
-)
-ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
-DATA_PRIBADI = {"tahan": "tahan", "hold": "tahan", "drop": "drop", "aggregate": "aggregate"}
-
-
-class ConfigError(ValueError):
-    """A source config that does not validate; the message lists every problem, in both languages."""
 
 
 def allowed_hosts() -> tuple[str, ...]:
@@ -137,187 +93,6 @@ class Run:
     @property
     def limits(self) -> Limits:
         return self.client.limits
-
-
-# --- config validation -----------------------------------------------------------------------------------
-
-Check = Callable[[Any], str | None]
-
-
-def is_str(value: Any) -> str | None:
-    return None if isinstance(value, str) and value.strip() else msg("harus teks", "must be text")
-
-
-def is_bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else msg("harus true/false", "must be true/false")
-
-
-def is_int(minimum: int = 0) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
-            return None
-        return msg(f"harus bilangan bulat ≥ {minimum}", f"must be a whole number ≥ {minimum}")
-
-    return check
-
-
-def is_str_list(value: Any) -> str | None:
-    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
-        return None
-    return msg("harus daftar teks", "must be a list of texts")
-
-
-def is_dict(value: Any) -> str | None:
-    return None if isinstance(value, dict) else msg("harus objek JSON", "must be a JSON object")
-
-
-def one_of(*choices: str) -> Check:
-    def check(value: Any) -> str | None:
-        if value in choices:
-            return None
-        listed = ", ".join(choices)
-        return msg(f"harus salah satu dari: {listed}", f"must be one of: {listed}")
-
-    return check
-
-
-def check_limits(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    bad = [key for key in value if key not in Limits.CAPS]
-    if bad:
-        known = ", ".join(Limits.CAPS)
-        return msg(f"kunci tidak dikenal {bad}; yang dikenal: {known}", f"unknown keys {bad}; known: {known}")
-    for key, number in value.items():
-        if not isinstance(number, int | float) or isinstance(number, bool) or number < 0:
-            return msg(f"{key} harus angka ≥ 0", f"{key} must be a number ≥ 0")
-    return None
-
-
-def check_auth(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = set(value) - {"header", "token_env", "prefix"}
-    if unknown:
-        return msg(f"kunci tidak dikenal: {sorted(unknown)}", f"unknown keys: {sorted(unknown)}")
-    if not ENV_NAME.match(str(value.get("token_env", ""))):
-        return msg(
-            "token_env wajib: nama variabel lingkungan yang berisi token (mis. LAKSA_API_TOKEN)",
-            "token_env is required: the name of the environment variable holding the token (e.g. LAKSA_API_TOKEN)",
-        )
-    if "header" in value and is_str(value["header"]):
-        return msg("header harus teks", "header must be text")
-    return None
-
-
-def check_headers(value: Any) -> str | None:
-    """Literal headers: only the known non-secret ones (:data:`PLAIN_HEADERS`), with text values."""
-    if not isinstance(value, dict):
-        return is_dict(value)
-    refused = sorted(str(k) for k in value if str(k).strip().lower() not in PLAIN_HEADERS)
-    if refused:
-        allowed = ", ".join(sorted(h.title() for h in PLAIN_HEADERS))
-        return msg(
-            f"tajuk {refused} tidak boleh ditulis langsung di konfigurasi (hanya tajuk non-rahasia: {allowed}); "
-            'ambil dari variabel lingkungan pada worker panen: "auth": {"header": "'
-            + refused[0]
-            + '", "token_env": "NAMA_VARIABEL"}',
-            f"headers {refused} may not be written in the configuration (only non-secret headers: {allowed}); "
-            'take them from an environment variable of the harvest worker: "auth": {"header": "'
-            + refused[0]
-            + '", "token_env": "VARIABLE_NAME"}',
-        )
-    if not all(isinstance(v, str) for v in value.values()):
-        return msg("nilai tajuk harus teks", "header values must be text")
-    return None
-
-
-def check_defaults(value: Any) -> str | None:
-    from .mapping import DATASET_FIELDS
-
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = sorted(set(value) - DATASET_FIELDS)
-    if unknown:
-        return msg(f"bukan field skema: {unknown}", f"not schema fields: {unknown}")
-    return None
-
-
-COMMON_CONFIG: dict[str, Check] = {
-    "aplikasi_sumber": is_str,
-    "data_pribadi": one_of(*DATA_PRIBADI),
-    "agregasi": is_str_list,
-    "defaults": check_defaults,
-    "protected_fields": is_str_list,
-    "limits": check_limits,
-    "auth": check_auth,
-    "headers": check_headers,
-    "konfirmasi_penghapusan": is_int(0),
-}
-
-
-def find_secrets(value: Any, path: str = "") -> list[str]:
-    """Keys that look like stored secrets (``token``, ``password``, ...) with a literal value."""
-    found = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if SECRET_KEYS.search(str(key)) and not str(key).endswith("_env") and isinstance(item, str | int):
-                found.append(here)
-            found.extend(find_secrets(item, here))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(find_secrets(item, f"{path}.{index}"))
-    return found
-
-
-def parse_config(text: str | None, spec: dict[str, Check], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Parse and check a source config against ``spec``; raise :class:`ConfigError` listing every problem."""
-    if not text or not text.strip():
-        config: Any = {}
-    else:
-        try:
-            config = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ConfigError(
-                msg(
-                    f"Konfigurasi bukan JSON yang sah: {error.msg} (baris {error.lineno}, kolom {error.colno})",
-                    f"The configuration is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})",
-                )
-            ) from None
-    if not isinstance(config, dict):
-        raise ConfigError(
-            msg("Konfigurasi harus objek JSON {...}", "The configuration must be a JSON object {...}")
-        )
-    problems = []
-    for key in required:
-        if key not in config:
-            problems.append(msg(f"{key}: wajib diisi", f"{key}: required"))
-    for key, value in config.items():
-        check = spec.get(key)
-        if check is None:
-            problems.append(
-                msg(
-                    f"{key}: kunci tidak dikenal (yang dikenal: {', '.join(sorted(spec))})",
-                    f"{key}: unknown key (known: {', '.join(sorted(spec))})",
-                )
-            )
-            continue
-        problem = check(value)
-        if problem:
-            problems.append(f"{key}: {problem}")
-    for path in find_secrets(config):
-        problems.append(
-            msg(
-                f"{path}: rahasia tidak boleh disimpan di konfigurasi; simpan di variabel lingkungan dan sebut "
-                'namanya (mis. "auth": {"token_env": "LAKSA_API_TOKEN"})',
-                f"{path}: secrets must not be stored in the configuration; put them in an environment variable "
-                'and name it (e.g. "auth": {"token_env": "LAKSA_API_TOKEN"})',
-            )
-        )
-    if problems:
-        raise ConfigError("; ".join(problems))
-    return config
 
 
 # --- hashing and comparison ------------------------------------------------------------------------------

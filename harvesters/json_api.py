@@ -34,214 +34,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .base import (
-    Check,
-    Listing,
-    Run,
-    TangerangHarvesterBase,
-    UpstreamRecord,
-    check_defaults,
-    is_dict,
-    is_str,
-    one_of,
+from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
+from .config import Check, all_of, anything, check_defaults, dict_of, is_dict, is_name, is_str, obj, one_of
+from .http import HarvestHttpError, msg
+from .mapping import get_path, map_record
+from .pages import check_pagination, walk_pages
+from .tables import PreparedTable, prepare_table, tabular_dataset
+
+TABLE = obj(
+    {"id": is_str, "dataset": check_defaults, "kolom": anything},
+    required=("id",),
+    missing=msg("id wajib (teks)", "id is required (text)"),
 )
-from .http import HarvestHttpError, SafeClient, msg
-from .mapping import DATASET_FIELDS, get_path, map_record
-from .tabular import PreparedTable, prepare_table, tabular_dataset
-
-PAGINATION_KEYS = {
-    "type",
-    "next_path",
-    "page_param",
-    "size_param",
-    "size",
-    "offset_param",
-    "cursor_param",
-    "cursor_path",
-    "total_path",
-}
-PAGINATION_TYPES = ("next_link", "page", "offset", "cursor", "none")
-
-
-def check_pagination(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = set(value) - PAGINATION_KEYS
-    if unknown:
-        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
-    if value.get("type", "next_link") not in PAGINATION_TYPES:
-        return one_of(*PAGINATION_TYPES)(value.get("type"))
-    size = value.get("size", 100)
-    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 1000:
-        return msg("size harus bilangan bulat 1-1000", "size must be a whole number 1-1000")
-    return None
-
-
-def check_fields(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
-        return msg("harus objek {field skema: jalur}", "must be an object {schema field: path}")
-    unknown = sorted(set(value) - DATASET_FIELDS)
-    if unknown:
-        return msg(f"bukan field skema: {unknown}", f"not schema fields: {unknown}")
-    return None
-
-
-def check_values(value: Any) -> str | None:
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        return msg(
-            "harus objek {field: {nilai hulu: nilai kita}}", "must be an object {field: {upstream: ours}}"
-        )
-    return None
-
-
-def check_table(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    unknown = set(value) - {"id", "dataset", "kolom"}
-    if unknown:
-        return msg(f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}")
-    if not isinstance(value.get("id"), str) or not value["id"].strip():
-        return msg("id wajib (teks)", "id is required (text)")
-    if "dataset" in value:
-        return check_defaults(value["dataset"])
-    return None
-
-
-# --- pages -----------------------------------------------------------------------------------------------
-
-
-def page_records(page: Any, records_path: str | None) -> list[Any]:
-    """The records of one page; a ValueError when there is no list where the config says."""
-    if records_path:
-        found = get_path(page, records_path)
-    elif isinstance(page, list):
-        found = page
-    else:
-        found = next(
-            (page[k] for k in ("data", "results", "items") if isinstance(page, Mapping) and k in page), None
-        )
-    if not isinstance(found, list):
-        where = records_path or "data/results/items"
-        raise ValueError(
-            msg(f"Halaman tanpa daftar rekaman di '{where}'", f"The page has no list of records at '{where}'")
-        )
-    return found
-
-
-def walk_pages(client: SafeClient, url: str, config: dict[str, Any]) -> Listing:
-    """Every record of a paginated endpoint. A failure on the first page raises; a later failure, a short count
-    against the declared total, or a cap ends the walk with ``complete=False`` and the reason."""
-    pagination = {"type": "next_link", **(config.get("pagination") or {})}
-    kind = pagination["type"]
-    size = int(pagination.get("size", 100))
-    params: dict[str, Any] = {str(k): v for k, v in (config.get("params") or {}).items()}
-    if kind == "page":
-        params[pagination.get("page_param", "page")] = 1
-        params[pagination.get("size_param", "per_page")] = size
-    elif kind == "offset":
-        params[pagination.get("offset_param", "offset")] = 0
-        params[pagination.get("size_param", "limit")] = size
-    elif kind == "cursor" and pagination.get("size_param"):
-        params[pagination["size_param"]] = size
-    records: list[Any] = []
-    listing = Listing(records=[])
-    total: int | None = None
-    next_url: str | None = url
-    seen: set[str] = set()
-    pages = 0
-    while next_url is not None:
-        if pages >= client.limits.max_pages:
-            listing.complete = False
-            listing.problems.append(
-                msg(
-                    f"batas {client.limits.max_pages} halaman tercapai",
-                    f"the limit of {client.limits.max_pages} pages was reached",
-                )
-            )
-            break
-        marker = next_url + json.dumps(params, sort_keys=True, default=str)
-        if marker in seen:
-            listing.complete = False
-            listing.problems.append(
-                msg(f"paginasi berulang di {next_url}", f"pagination loops at {next_url}")
-            )
-            break
-        seen.add(marker)
-        try:
-            page = client.get_json(next_url, params)
-            items = page_records(page, config.get("records_path"))
-        except (HarvestHttpError, ValueError) as error:
-            if pages == 0:
-                raise
-            listing.complete = False
-            listing.problems.append(
-                msg(f"halaman {pages + 1} gagal", f"page {pages + 1} failed") + f": {error}"
-            )
-            break
-        pages += 1
-        records.extend(items)
-        if pagination.get("total_path") and total is None:
-            declared = get_path(page, pagination["total_path"])
-            total = (
-                int(declared) if isinstance(declared, int | float | str) and str(declared).isdigit() else None
-            )
-        if len(records) > client.limits.max_records:
-            listing.complete = False
-            listing.problems.append(
-                msg(
-                    f"batas {client.limits.max_records:,} rekaman terlampaui",
-                    f"the limit of {client.limits.max_records:,} records was exceeded",
-                )
-            )
-            records = records[: client.limits.max_records]
-            break
-        next_url, params = _next_request(
-            kind, pagination, page, items, params, next_url, size, total, len(records)
-        )
-    if total is not None and len(records) < total and listing.complete:
-        listing.complete = False
-        listing.problems.append(
-            msg(
-                f"sumber menyatakan {total} rekaman tetapi hanya {len(records)} diterima",
-                f"the source declares {total} records but only {len(records)} arrived",
-            )
-        )
-    listing.records = records  # type: ignore[assignment]  # raw records; callers wrap them
-    return listing
-
-
-def _next_request(
-    kind: str,
-    pagination: dict[str, Any],
-    page: Any,
-    items: list[Any],
-    params: dict[str, Any],
-    url: str,
-    size: int,
-    total: int | None,
-    received: int,
-) -> tuple[str | None, dict[str, Any]]:
-    if kind == "none" or not items:
-        return None, params
-    if kind == "next_link":
-        link = get_path(page, pagination.get("next_path", "next"))
-        return (str(link), {}) if link else (None, params)
-    if total is not None and received >= total:
-        return None, params
-    if kind == "page":
-        if len(items) < size:
-            return None, params
-        key = pagination.get("page_param", "page")
-        return url, {**params, key: int(params.get(key, 1)) + 1}
-    if kind == "offset":
-        if len(items) < size:
-            return None, params
-        key = pagination.get("offset_param", "offset")
-        return url, {**params, key: int(params.get(key, 0)) + len(items)}
-    cursor = get_path(page, pagination.get("cursor_path", "next_cursor"))
-    if not cursor:
-        return None, params
-    return url, {**params, pagination.get("cursor_param", "cursor"): cursor}
 
 
 # --- table mode ------------------------------------------------------------------------------------------
@@ -315,11 +119,24 @@ class JsonApiHarvester(TangerangHarvesterBase):
         "records_path": is_str,
         "pagination": check_pagination,
         "id_field": is_str,
-        "fields": check_fields,
-        "values": check_values,
+        # schema field → path
+        "fields": all_of(
+            dict_of(
+                is_name,
+                message=msg("harus objek {field skema: jalur}", "must be an object {schema field: path}"),
+            ),
+            check_defaults,
+        ),
+        # field → {upstream value: ours}
+        "values": dict_of(
+            is_dict,
+            message=msg(
+                "harus objek {field: {nilai hulu: nilai kita}}", "must be an object {field: {upstream: ours}}"
+            ),
+        ),
         "resources_path": is_str,
         "resource_fields": is_dict,
-        "table": check_table,
+        "table": TABLE,
     }
 
     def check_config(self, config: dict[str, Any]) -> list[str]:
@@ -362,13 +179,7 @@ class JsonApiHarvester(TangerangHarvesterBase):
                 + "; ".join(listing.problems)
             )
         columns, rows = records_to_table(listing.records)
-        return prepare_table(
-            columns,
-            rows,
-            policy=run.config.get("data_pribadi", "tahan"),
-            by=run.config.get("agregasi"),
-            described=content["table"].get("kolom"),
-        )
+        return prepare_table(columns, rows, run.config, content["table"])
 
     def build_dataset(
         self, run: Run, content: dict[str, Any], payload: PreparedTable | None

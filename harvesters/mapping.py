@@ -1,4 +1,5 @@
-"""Pure mapping helpers: an upstream record (any JSON) to a Tangerang dataset dict. No I/O (CKAN's munge helpers only).
+"""Pure mapping helpers: an upstream record (any JSON) to a Tangerang dataset dict. No I/O (CKAN's munge helpers only;
+the field names come from ``schemas/dataset.yaml``, read once at import).
 
 A *field mapping* says, per schema field, where its value is in the record: a dotted path (``"judul"``,
 ``"meta.title"``, ``"distribusi.0.url"``). *Value maps* translate upstream codes per field (``null`` drops the
@@ -9,42 +10,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import yaml
 from ckan.lib.munge import munge_name, munge_tag
 
-# Schema fields a mapping may set (dataset.yaml); the provenance fields are the harvester's own business.
-DATASET_FIELDS = frozenset(
-    {
-        "title",
-        "name",
-        "notes",
-        "tags",
-        "license_id",
-        "klasifikasi",
-        "sektor",
-        "frekuensi",
-        "cakupan_wilayah",
-        "tingkat_penyajian",
-        "tahun_awal",
-        "tahun_akhir",
-        "satuan",
-        "ukuran",
-        "metodologi",
-        "kode_daftar_data",
-        "kode_standar_data",
-        "produsen_data_nama",
-        "produsen_data_email",
-        "walidata_nama",
-        "walidata_email",
-        "aplikasi_sumber",
-        "url",
-        "version",
-    }
+# CKAN's tag field is edited as ``tag_string`` and held in the dataset dict as ``tags``.
+DATA_KEYS = {"tag_string": "tags"}
+# The preset of the fields the portal sets itself (provenance, derived dates), never a harvest mapping.
+PORTAL_PRESET = "tangerang_readonly"
+
+
+@cache
+def schema_fields(section: str) -> tuple[dict[str, Any], ...]:
+    """The field definitions of ``schemas/dataset.yaml`` (``dataset_fields`` or ``resource_fields``), read once."""
+    text = resources.files("ckanext.tangerang.schemas").joinpath("dataset.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text)[section])
+
+
+def _key(field: Mapping[str, Any]) -> str:
+    return DATA_KEYS.get(field["field_name"], field["field_name"])
+
+
+# Fields the portal sets: the harvest provenance and the derived next-update date.
+PORTAL_FIELDS = frozenset(
+    _key(f) for f in schema_fields("dataset_fields") if f.get("preset") == PORTAL_PRESET
 )
+# Schema fields a mapping (``fields``, ``defaults``, a table's ``dataset``) may set.
+DATASET_FIELDS = frozenset(_key(f) for f in schema_fields("dataset_fields")) - PORTAL_FIELDS - {"owner_org"}
+# Descriptive fields a steward may edit; a re-harvest keeps the steward's value.
+PROTECTED_FIELDS = tuple(_key(f) for f in schema_fields("dataset_fields") if f.get("tangerang_protected"))
+RESOURCE_FIELDS = frozenset(f["field_name"] for f in schema_fields("resource_fields"))
 LIST_FIELDS = frozenset({"tags", "cakupan_wilayah"})
-RESOURCE_FIELDS = frozenset({"url", "name", "description", "format", "mimetype"})
-PROVENANCE_FIELDS = frozenset({"harvest_sumber", "harvest_id_hulu", "harvest_waktu", "catatan_data_pribadi"})
 
 _MISSING = object()
 

@@ -40,19 +40,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from .base import (
-    ENV_NAME,
+from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
+from .config import (
     Check,
     ConfigError,
-    Listing,
-    Run,
-    TangerangHarvesterBase,
-    UpstreamRecord,
     check_defaults,
+    dict_of,
+    exactly_one,
+    explained,
     is_dict,
+    is_env_name,
+    is_int,
+    is_str,
+    obj,
+    table_list,
 )
 from .http import msg
-from .tabular import PreparedTable, prepare_table, tabular_dataset
+from .tables import PreparedTable, prepare_table, tabular_dataset
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 QUERY_START = re.compile(r"^\s*(select|with)\b", re.I)
@@ -60,7 +64,6 @@ DIALECTS = ("postgresql", "sqlite", "mysql", "mariadb")
 DEFAULT_TIMEOUT = 30
 DEFAULT_MAX_ROWS = 100_000
 MAX_ROWS_CAP = 1_000_000
-TABLE_KEYS = {"id", "table", "query", "params", "columns", "order_by", "dataset", "kolom"}
 
 
 class SqlError(ValueError):
@@ -83,24 +86,6 @@ def check_identifier(value: Any) -> str | None:
     )
 
 
-def check_env_name(value: Any) -> str | None:
-    if isinstance(value, str) and ENV_NAME.match(value):
-        return None
-    return msg(
-        "harus nama variabel lingkungan (huruf besar, angka, _), mis. SIMPUS_DSN; URL-nya sendiri jangan disimpan",
-        "must be an environment variable name (capitals, digits, _), e.g. SIMPUS_DSN; never the URL itself",
-    )
-
-
-def check_bounded(low: int, high: int) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            return None
-        return msg(f"harus bilangan bulat {low}-{high}", f"must be a whole number {low}-{high}")
-
-    return check
-
-
 def check_query_text(text: Any) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return msg("kueri harus teks", "the query must be text")
@@ -112,64 +97,37 @@ def check_query_text(text: Any) -> str | None:
     return None
 
 
-def check_queries(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return is_dict(value)
-    for name, text in value.items():
-        if problem := check_identifier(name):
-            return f"{name}: {problem}"
-        if problem := check_query_text(text):
-            return f"{name}: {problem}"
-    return None
+def is_scalar(value: Any) -> str | None:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return None
+    return msg("harus teks atau angka", "must be text or a number")
 
 
-def check_tables(value: Any) -> str | None:
+def identifier_list(value: Any) -> str | None:
     if not isinstance(value, list) or not value:
-        return msg("harus daftar tabel yang tidak kosong", "must be a non-empty list of tables")
-    ids = set()
-    for number, table in enumerate(value, 1):
-        where = f"tabel ke-{number} / table {number}"
-        if not isinstance(table, dict):
-            return f"{where}: " + msg("harus objek JSON", "must be a JSON object")
-        unknown = set(table) - TABLE_KEYS
-        if unknown:
-            return f"{where}: " + msg(
-                f"kunci tidak dikenal {sorted(unknown)}", f"unknown keys {sorted(unknown)}"
-            )
-        if not isinstance(table.get("id"), str) or not table["id"].strip():
-            return f"{where}: " + msg("id wajib (teks)", "id is required (text)")
-        if table["id"] in ids:
-            return msg(f"id tabel ganda: {table['id']}", f"duplicate table id: {table['id']}")
-        ids.add(table["id"])
-        if ("table" in table) == ("query" in table):
-            return f"{where}: " + msg(
-                'isi tepat satu dari "table" atau "query"', 'give exactly one of "table" or "query"'
-            )
-        for key in ("table", "query"):
-            if key in table and (problem := check_identifier(table[key])):
-                return f"{where}: {key}: {problem}"
-        for key in ("columns", "order_by"):
-            if key not in table:
-                continue
-            if not isinstance(table[key], list) or not table[key]:
-                return f"{where}: {key}: " + msg("harus daftar nama kolom", "must be a list of column names")
-            for column in table[key]:
-                if problem := check_identifier(column):
-                    return f"{where}: {key}: {problem}"
-        if "params" in table:
-            params = table["params"]
-            if not isinstance(params, dict) or not all(
-                valid_identifier(k) and isinstance(v, str | int | float) and not isinstance(v, bool)
-                for k, v in params.items()
-            ):
-                return f"{where}: params: " + msg(
-                    "harus objek {nama: teks atau angka}", "must be an object {name: text or number}"
-                )
-        if "dataset" in table and (problem := check_defaults(table["dataset"])):
-            return f"{where}: dataset: {problem}"
-        if "kolom" in table and (problem := is_dict(table["kolom"])):
-            return f"{where}: kolom: {problem}"
-    return None
+        return msg("harus daftar nama kolom", "must be a list of column names")
+    return next((problem for column in value if (problem := check_identifier(column))), None)
+
+
+TABLE = obj(
+    {
+        "id": is_str,
+        "table": check_identifier,
+        "query": check_identifier,
+        "params": dict_of(
+            is_scalar,
+            keys=check_identifier,
+            message=msg("harus objek {nama: teks atau angka}", "must be an object {name: text or number}"),
+        ),
+        "columns": identifier_list,
+        "order_by": identifier_list,
+        "dataset": check_defaults,
+        "kolom": is_dict,
+    },
+    required=("id",),
+    missing=msg("id wajib (teks)", "id is required (text)"),
+    rules=(exactly_one("table", "query"),),
+)
 
 
 # --- pure mapping ----------------------------------------------------------------------------------------
@@ -342,12 +300,19 @@ class SqlHarvester(TangerangHarvesterBase):
         "datasets with CSV snapshots, read in a read-only transaction."
     )
     CONFIG: dict[str, Check] = {
-        "dsn_env": check_env_name,
+        "dsn_env": explained(
+            is_env_name,
+            msg(
+                "harus nama variabel lingkungan (huruf besar, angka, _), mis. SIMPUS_DSN; URL-nya sendiri jangan "
+                "disimpan",
+                "must be an environment variable name (capitals, digits, _), e.g. SIMPUS_DSN; never the URL itself",
+            ),
+        ),
         "schema": check_identifier,
-        "statement_timeout": check_bounded(1, 600),
-        "max_rows": check_bounded(1, MAX_ROWS_CAP),
-        "queries": check_queries,
-        "tables": check_tables,
+        "statement_timeout": is_int(1, 600),
+        "max_rows": is_int(1, MAX_ROWS_CAP),
+        "queries": dict_of(check_query_text, keys=check_identifier),
+        "tables": table_list(TABLE),
     }
     REQUIRED = ("dsn_env", "tables")
 
@@ -395,13 +360,7 @@ class SqlHarvester(TangerangHarvesterBase):
 
     def fetch_payload(self, run: Run, content: dict[str, Any]) -> PreparedTable:
         columns, rows = read_table(database_url(run.config), run.config, content)
-        return prepare_table(
-            columns,
-            rows,
-            policy=run.config.get("data_pribadi", "tahan"),
-            by=run.config.get("agregasi"),
-            described=content.get("kolom"),
-        )
+        return prepare_table(columns, rows, run.config, content)
 
     def build_dataset(self, run: Run, content: dict[str, Any], payload: PreparedTable) -> dict[str, Any]:
         return sql_dataset(run.config, content, payload)

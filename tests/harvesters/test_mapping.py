@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.tangerang.harvesters import base, json_api, pii, tabular
+from ckanext.tangerang.harvesters import base, config, json_api, pii, tables, tabular
 from ckanext.tangerang.harvesters.mapping import get_path
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "harvest"
@@ -85,7 +85,7 @@ def test_incomplete_listing_holds_any_deletion():
 
 
 def test_secrets_are_found_in_nested_config():
-    assert base.find_secrets({"auth": {"token_env": "X"}, "headers": {"X-Api-Key": "k"}}) == [
+    assert config.find_secrets({"auth": {"token_env": "X"}, "headers": {"X-Api-Key": "k"}}) == [
         "headers.X-Api-Key"
     ]
 
@@ -95,7 +95,7 @@ def test_csv_sniffing_encoding_and_formula_neutralising():
     columns, rows = tabular.read_csv(raw, declared=None)
     assert columns == ["pasar", "komoditas", "harga_rp", "keterangan"]
     assert rows[0][0] == "Pasar Anyar \u2013 Tangerang"
-    table = tabular.prepare_table(columns, rows)
+    table = tables.prepare_table(columns, rows)
     text = table.csv.decode("utf-8")
     assert '"\'=HYPERLINK(""http://evil.example"")"' in text
     assert "'@SUM(A1)" in text
@@ -113,24 +113,26 @@ def test_truncated_csv_is_refused():
 
 
 def test_codes_with_leading_zeros_stay_text():
-    assert tabular.infer_type(["001", "010"]) == "teks"
-    assert tabular.infer_type(["1", "10", ""]) == "bilangan_bulat"
-    assert tabular.infer_type(["2025-01-01", "2025-02-01"]) == "tanggal"
+    assert tables.infer_type(["001", "010"]) == "teks"
+    assert tables.infer_type(["1", "10", ""]) == "bilangan_bulat"
+    assert tables.infer_type(["2025-01-01", "2025-02-01"]) == "tanggal"
 
 
 def test_empty_table_is_refused():
     with pytest.raises(ValueError, match="empty"):
-        tabular.prepare_table(["a"], [])
+        tables.prepare_table(["a"], [])
 
 
 def test_table_with_personal_data_is_held_before_anything_is_built():
     with pytest.raises(pii.PersonalDataHeld, match="telepon"):
-        tabular.prepare_table(["id", "telepon"], [["1", "081234567890"]])
+        tables.prepare_table(["id", "telepon"], [["1", "081234567890"]])
 
 
 def test_tabular_dataset_says_what_was_dropped():
-    table = tabular.prepare_table(["id", "telepon", "kategori"], [["1", "081234567890", "a"]], policy="drop")
-    dataset = tabular.tabular_dataset(
+    table = tables.prepare_table(
+        ["id", "telepon", "kategori"], [["1", "081234567890", "a"]], {"data_pribadi": "drop"}
+    )
+    dataset = tables.tabular_dataset(
         {"defaults": {"klasifikasi": "terbuka"}},
         {"id": "t1", "dataset": {"title": "T"}},
         table,

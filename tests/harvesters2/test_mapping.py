@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.tangerang.harvesters import app_registry, sql
-from ckanext.tangerang.harvesters.tabular import prepare_table
+from ckanext.tangerang.harvesters.tables import prepare_table
 from ckanext.tangerang.logic import demo_harvest
 
 DATA = Path(__file__).parent / "data"
@@ -109,7 +109,7 @@ def test_sql_table_maps_to_dataset():
     table = prepare_table(
         ["kecamatan_kode", "bulan", "jumlah_kunjungan"],
         [("36.71.01", "2026-10", 120), ("36.71.02", "2026-10", None)],
-        described={"jumlah_kunjungan": {"satuan": "kunjungan"}},
+        spec={"kolom": {"jumlah_kunjungan": {"satuan": "kunjungan"}}},
     )
     cfg = {"aplikasi_sumber": "simpus", "defaults": {"klasifikasi": "terbuka", "sektor": "1.02"}}
     spec = {"id": "kunjungan-kecamatan", "table": "v_kunjungan_kecamatan", "dataset": {"title": "Kunjungan"}}
