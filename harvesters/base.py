@@ -42,6 +42,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from ckan import model
 from ckan import plugins as p
+from ckan.lib.munge import munge_title_to_name
 from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
@@ -315,9 +316,10 @@ class TangerangHarvesterBase(HarvesterBase):
         return False
 
     def _save_internal_error(self, harvest_object: Any, stage: str, error: Exception) -> None:
-        """An unexpected failure of one object: logged with its traceback, recorded on the object, the job goes on."""
-        log.exception("%s of object %s failed", stage, harvest_object.id)
+        """An unexpected failure of one object: logged with its traceback, recorded on the object, the job goes on.
+        The session is rolled back first: after a failed flush even reading the object's id would raise."""
         model.Session.rollback()
+        log.exception("%s of object %s failed", stage, harvest_object.id)
         self._save_object_error(
             msg(
                 f"Kesalahan internal: {type(error).__name__}: {error}",
@@ -679,14 +681,19 @@ class TangerangHarvesterBase(HarvesterBase):
         """``package_create`` a new dataset under a free name.
 
         Several fetch consumers may create datasets at once, and two of them could pick the same free name: the
-        choice and the creation hold a transaction-scoped advisory lock on the ideal name, so the second waits
+        choice and the creation hold a transaction-scoped advisory lock on the name before its suffix, so the second waits
         for the first's commit and then sees its name taken."""
         dataset["id"] = str(uuid.uuid4())
-        ideal = dataset.get("name") or self._gen_new_name(dataset.get("title") or upstream_id)
+        # The lock is on the name before any suffix (where every consumer starts for this name or title), and it
+        # is taken before the database is asked which names are free.
+        title = dataset.get("title") or upstream_id
+        base = dataset.get("name") or munge_title_to_name(title)
         model.Session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "tangerang:" + ideal}
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": "tangerang:" + base}
         )
-        dataset["name"] = self._ensure_name_is_unique(ideal)
+        dataset["name"] = (
+            self._ensure_name_is_unique(base) if dataset.get("name") else self._gen_new_name(title)
+        )
         harvest_object.package_id = dataset["id"]
         harvest_object.add()
         # As HarvesterBase does: the object points at the dataset before it exists, so the dataset is

@@ -28,7 +28,6 @@ in ``catatan_data_pribadi``; the individu + terbuka rule holds in every mode.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import time
@@ -189,40 +188,10 @@ def sample_tables(
 
 
 def read_xlsx_sheets(data: bytes) -> list[tuple[list[str], list[list[str]]]]:
-    """Every sheet of an XLSX: (columns, rows of strings), cached values only (formulas are never evaluated).
+    """Every sheet of an XLSX sample as (columns, rows), read as the tabular harvester reads a stored table."""
+    from .tabular import read_xlsx_sheets as sheets
 
-    Read with openpyxl in read-only mode, streaming the rows: a tenth of the time pandas takes for the same
-    sheets. The first row names the columns (an empty name becomes ``Unnamed: i``, as pandas names it); rows
-    with no value are left out; a row is cut or padded to the header's width."""
-    import openpyxl
-
-    from .tabular import _cell_text
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-        try:
-            sheets = []
-            for sheet in workbook.worksheets:
-                rows = sheet.iter_rows(values_only=True)
-                header = next(rows, None) or ()
-                columns = [_cell_text(v) or f"Unnamed: {i}" for i, v in enumerate(header)]
-                width = len(columns)
-                body = [
-                    [_cell_text(v) for v in (list(row) + [None] * width)[:width]]
-                    for row in rows
-                    if any(v not in (None, "") for v in row)
-                ]
-                sheets.append((columns, body))
-        finally:
-            workbook.close()
-    except Exception as error:  # zipfile.BadZipFile, openpyxl's own errors, a sheet that cannot be read
-        raise ValueError(
-            msg(
-                f"XLSX tidak dapat dibaca: {type(error).__name__}",
-                f"The XLSX could not be read: {type(error).__name__}",
-            )
-        ) from None
-    return sheets
+    return [(columns, rows) for _name, columns, rows in sheets(data)]
 
 
 # --- reading with validators -----------------------------------------------------------------------------

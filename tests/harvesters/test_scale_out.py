@@ -129,6 +129,8 @@ def test_several_fetch_consumers_create_each_dataset_once(harvest_env, upstream,
         if name.startswith("fetch-consumer") and "Received harvest object id" in consumers.log(name)
     ]
     assert len(worked) >= 2, [consumers.log(n)[-2000:] for n in consumers.procs]
+    for name in consumers.procs:  # no name collision reached the database, nothing failed unexpectedly
+        assert "Traceback" not in consumers.log(name), consumers.log(name)[-4000:]
 
     # A re-harvest on several consumers: nothing to do, nothing written.
     again = run_jobs(env, source["id"], timeout=300)
