@@ -566,10 +566,10 @@ class TangerangHarvesterBase(HarvesterBase):
             if current is not None and current[1] == digest:
                 skipped[record_id] = current[0]
         if skipped:
-            due = unchanged.due_for_screening(
+            due, kept = unchanged.due_for_screening(
                 unchanged.public_links(set(skipped.values())), unchanged.rescreen_hours()
             )
-            again = unchanged.rescreen(run.client, due) if due else set()
+            again = unchanged.rescreen(run.client, due, kept) if due else set()
             skipped = {record_id: pid for record_id, pid in skipped.items() if pid not in again}
         return hashes, skipped
 

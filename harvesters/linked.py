@@ -246,13 +246,13 @@ def _remember(url: str, entry: dict[str, Any] | None) -> None:
         log.warning("Could not keep the screen of %s in Redis", url)
 
 
-def screen_url(
-    client: SafeClient, url: str, declared: str = "", *, use_cache: bool = True
-) -> list[pii.Finding] | None:
-    """The personal data in the file at ``url``: findings (empty when clean), or ``None`` when the file is
-    unchanged since its last clean screen. Raises :class:`HarvestHttpError` (``UrlNotAllowed`` included) and
-    ``ValueError`` when the file cannot be read or parsed."""
-    cached = _cached(url) if use_cache else None
+def screen(
+    client: SafeClient, url: str, declared: str, cached: Mapping[str, Any] | None
+) -> tuple[list[pii.Finding] | None, Any]:
+    """Screen the file at ``url`` against its kept entry ``cached``, without touching Redis: (findings or
+    ``None`` when unchanged since its last clean screen, the entry to keep: a dict, ``None`` to forget it).
+    Raises :class:`HarvestHttpError` (``UrlNotAllowed`` included) and ``ValueError`` when the file cannot be
+    read or parsed."""
     headers = {}
     if cached and cached.get("etag"):
         headers["If-None-Match"] = cached["etag"]
@@ -260,29 +260,51 @@ def screen_url(
         headers["If-Modified-Since"] = cached["last_modified"]
     response = client.get(url, max_bytes=client.limits.sample_bytes, truncate=True, headers=headers or None)
     if response.status == 304 and cached:
-        _remember(url, {**cached, "at": time.time()})
-        return None
+        return None, {**cached, "at": time.time()}
     digest = hashlib.sha256(response.content).hexdigest()
     if cached and cached.get("sha256") == digest:
-        _remember(url, {**cached, "at": time.time()})
-        return None
+        return None, {**cached, "at": time.time()}
     tables = sample_tables(
         url, declared, response.headers.get("content-type", ""), response.content, response.truncated
     )
     findings = [finding for columns, rows in tables for finding in pii.screen(columns, rows)]
+    entry = None
+    if not findings:
+        entry = {
+            "etag": response.headers.get("etag", ""),
+            "last_modified": response.headers.get("last-modified", ""),
+            "sha256": digest,
+            "at": time.time(),
+        }
+    return findings, entry
+
+
+def screen_url(
+    client: SafeClient, url: str, declared: str = "", *, use_cache: bool = True
+) -> list[pii.Finding] | None:
+    """The personal data in the file at ``url``: findings (empty when clean), or ``None`` when the file is
+    unchanged since its last clean screen; the screen is kept in Redis (see :func:`screen`)."""
+    findings, entry = screen(client, url, declared, _cached(url) if use_cache else None)
     if use_cache:
-        _remember(
-            url,
-            None
-            if findings
-            else {
-                "etag": response.headers.get("etag", ""),
-                "last_modified": response.headers.get("last-modified", ""),
-                "sha256": digest,
-                "at": time.time(),
-            },
-        )
+        _remember(url, entry)
     return findings
+
+
+def remember_many(entries: Mapping[str, dict[str, Any] | None]) -> None:
+    """Keep (or forget, for ``None``) the screens of many URLs in one round trip to Redis."""
+    redis = _redis()
+    if redis is None or not entries:
+        return
+    try:
+        pipe = redis.pipeline(transaction=False)
+        for url, entry in entries.items():
+            if entry is None:
+                pipe.delete(_cache_key(url))
+            else:
+                pipe.set(_cache_key(url), json.dumps(entry), ex=CACHE_SECONDS)
+        pipe.execute()
+    except Exception:
+        log.warning("Could not keep the screens of %s linked files in Redis", len(entries))
 
 
 def _label(resource: Mapping[str, Any], url: str) -> str:

@@ -127,29 +127,34 @@ def public_links(package_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
 
 def due_for_screening(
     links: Mapping[str, list[dict[str, Any]]], hours: float
-) -> dict[str, list[dict[str, Any]]]:
-    """The datasets with a linked file whose last clean screen is older than ``hours`` (or was never kept)."""
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, Any]]]:
+    """The datasets with a linked file whose last clean screen is older than ``hours`` (or was never kept), and
+    the kept screens of those files (read from Redis in one round trip)."""
     urls = sorted({str(r["url"]).strip() for resources in links.values() for r in resources})
     entries = linked.cached_many(urls)
     oldest = time.time() - hours * 3600
     stale = {url for url in urls if not entries.get(url) or float(entries[url].get("at") or 0) < oldest}
-    return {
+    due = {
         package_id: [r for r in resources if str(r["url"]).strip() in stale]
         for package_id, resources in links.items()
         if any(str(r["url"]).strip() in stale for r in resources)
     }
+    return due, {url: entries[url] for url in stale if url in entries}
 
 
-def rescreen(client: SafeClient, due: Mapping[str, list[dict[str, Any]]]) -> set[str]:
-    """Screen the due linked files again, concurrently; return the datasets that must go through the import
-    stage (a file with personal data, or one that cannot be read and was never screened clean)."""
+def rescreen(
+    client: SafeClient, due: Mapping[str, list[dict[str, Any]]], kept: Mapping[str, dict[str, Any]]
+) -> set[str]:
+    """Screen the due linked files again, concurrently, with conditional requests from their ``kept`` screens;
+    keep the new screens in one round trip to Redis; return the datasets that must go through the import stage
+    (a file with personal data, or one that cannot be read and was never screened clean)."""
     by_url: dict[str, dict[str, Any]] = {}
     for resources in due.values():
         for resource in resources:
             by_url.setdefault(str(resource["url"]).strip(), resource)
-
     local = threading.local()
     clients: list[SafeClient] = []
+    entries: dict[str, dict[str, Any] | None] = {}
 
     def worker_client() -> SafeClient:
         """One client per thread (SafeClient is not shared between threads), kept for its connections."""
@@ -166,10 +171,9 @@ def rescreen(client: SafeClient, due: Mapping[str, list[dict[str, Any]]]) -> set
             check_url(url, client.allowed_hosts)
         except UrlNotAllowed:
             return True  # outside the allow-list: the harvesters never read it (as in the import stage)
+        declared = str(by_url[url].get("format") or "").strip().lower()
         try:
-            findings = linked.screen_url(
-                worker_client(), url, str(by_url[url].get("format") or "").strip().lower()
-            )
+            findings, entries[url] = linked.screen(worker_client(), url, declared, kept.get(url))
         except (HarvestHttpError, ValueError) as error:
             log.info(
                 "Linked file %s could not be screened again (%s): its record goes through import", url, error
@@ -185,6 +189,7 @@ def rescreen(client: SafeClient, due: Mapping[str, list[dict[str, Any]]]) -> set
     finally:
         for worker in clients:
             worker.close()
+    linked.remember_many(entries)
     return {
         package_id
         for package_id, resources in due.items()
