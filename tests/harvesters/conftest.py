@@ -52,14 +52,22 @@ def control(upstream):
 
 
 class Consumers:
-    def __init__(self, log_dir: Path) -> None:
+    """One gather consumer and ``fetch`` fetch consumers (``fetch-consumer``, ``fetch-consumer-2``, ...), each
+    with its own log."""
+
+    def __init__(self, log_dir: Path, fetch: int = 1) -> None:
         self.log_dir = log_dir
+        self.fetch = fetch
         self.procs: dict[str, subprocess.Popen] = {}
 
     def start(self) -> None:
-        for kind in ("gather-consumer", "fetch-consumer"):
-            log = open(self.log_dir / f"{kind}.log", "ab")
-            self.procs[kind] = subprocess.Popen(
+        names = ["gather-consumer", "fetch-consumer"] + [
+            f"fetch-consumer-{i}" for i in range(2, self.fetch + 1)
+        ]
+        for name in names:
+            kind = "gather-consumer" if name == "gather-consumer" else "fetch-consumer"
+            log = open(self.log_dir / f"{name}.log", "ab")
+            self.procs[name] = subprocess.Popen(
                 # The script run by this interpreter, not by its shebang: a copied venv (a worktree's) keeps the
                 # shebang of the venv it was copied from, whose consumers would run the other checkout's code.
                 [sys.executable, str(CKAN), "-c", str(ROOT / "test.ini"), "tangerang", kind],
@@ -72,8 +80,8 @@ class Consumers:
     def alive(self) -> bool:
         return all(p.poll() is None for p in self.procs.values())
 
-    def log(self, kind: str) -> str:
-        return (self.log_dir / f"{kind}.log").read_text(errors="replace")
+    def log(self, name: str) -> str:
+        return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
     def stop(self) -> None:
         for proc in self.procs.values():
@@ -121,6 +129,39 @@ def harvest_env(clean_db, consumers):
             status_aplikasi="aktif",
         )
     return {"sysadmin": sysadmin, "org": org, "user": sysadmin["name"]}
+
+
+def catalogue_source(env, upstream, names, name="katalog-json", rows=10, description=False):
+    """Our JSON API harvester over the sample CKAN's package_search (/ckan/n/84): one dataset per record named in
+    ``names``, linking its files."""
+    resource_fields = {"url": "url", "name": "name", "format": "format"}
+    if description:
+        resource_fields["description"] = "description"
+    return create_source(
+        env,
+        name,
+        f"{upstream}/ckan/n/84/api/3/action/package_search",
+        "tangerang_json_api",
+        {
+            "params": {"fq": " OR ".join(f"name:{n}" for n in names), "rows": rows},
+            "records_path": "result.results",
+            "pagination": {"type": "none"},
+            "id_field": "name",
+            "fields": {"name": "name", "title": "title", "notes": "notes"},
+            "defaults": CATALOGUE_DEFAULTS,
+            "resources_path": "resources",
+            "resource_fields": resource_fields,
+        },
+    )
+
+
+CATALOGUE_DEFAULTS = {
+    "klasifikasi": "terbuka",
+    "sektor": "2.16",
+    "frekuensi": "tahunan",
+    "cakupan_wilayah": ["36.71"],
+    "tingkat_penyajian": "kecamatan",
+}
 
 
 def create_source(env, name, url, source_type, config):

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import create_source, datasets_of, run_jobs
+from .conftest import catalogue_source, datasets_of, run_jobs
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_index")]
 
-DEFAULTS = {
-    "klasifikasi": "terbuka",
-    "sektor": "2.16",
-    "frekuensi": "tahunan",
-    "cakupan_wilayah": ["36.71"],
-    "tingkat_penyajian": "kecamatan",
-}
 # Generated datasets of the sample CKAN catalogue (/ckan/n/N: 65 application datasets, then dataset-sampel-00065...).
 NAMES = [f"dataset-sampel-{i:05d}" for i in range(65, 77)]
 # Fields that differ between two datasets made of the same record: identities, names and times.
@@ -35,28 +28,8 @@ VOLATILE = {
 }
 
 
-def catalogue_source(env, upstream, names, name="katalog-cepat"):
-    return create_source(
-        env,
-        name,
-        f"{upstream}/ckan/n/84/api/3/action/package_search",
-        "tangerang_json_api",
-        {
-            "params": {"fq": " OR ".join(f"name:{n}" for n in names), "rows": 50},
-            "records_path": "result.results",
-            "pagination": {"type": "none"},
-            "id_field": "name",
-            "fields": {"name": "name", "title": "title", "notes": "notes"},
-            "defaults": DEFAULTS,
-            "resources_path": "resources",
-            "resource_fields": {
-                "url": "url",
-                "name": "name",
-                "format": "format",
-                "description": "description",
-            },
-        },
-    )
+def fast_source(env, upstream, names):
+    return catalogue_source(env, upstream, names, name="katalog-cepat", rows=50, description=True)
 
 
 def strip(value):
@@ -87,7 +60,7 @@ def test_harvested_dataset_equals_package_create_of_the_same_record(harvest_env,
     from ckan.tests import helpers
 
     env = harvest_env
-    source = catalogue_source(env, upstream, NAMES[:1])
+    source = fast_source(env, upstream, NAMES[:1])
     report = run_jobs(env, source["id"])
     assert report["stats"] == {"added": 1}, report
     context = {"user": env["user"]}
@@ -127,7 +100,7 @@ def test_unchanged_records_are_skipped_in_gather_and_changes_still_come_through(
     harvest_env, upstream, control, app
 ):
     env = harvest_env
-    source = catalogue_source(env, upstream, NAMES)
+    source = fast_source(env, upstream, NAMES)
     first = run_jobs(env, source["id"])
     assert first["stats"] == {"added": len(NAMES)}, first
     objects, modified = state()
@@ -162,7 +135,7 @@ def test_a_change_of_config_reimports_once_then_skips(harvest_env, upstream):
     from ckan.tests import helpers
 
     env = harvest_env
-    source = catalogue_source(env, upstream, NAMES[:4])
+    source = fast_source(env, upstream, NAMES[:4])
     assert run_jobs(env, source["id"])["stats"] == {"added": 4}
     config = helpers.call_action("harvest_source_show", context={"user": env["user"]}, id=source["id"])[
         "config"
@@ -183,7 +156,7 @@ def test_harvest_object_table_stays_bounded(harvest_env, upstream, control):
     from ckanext.tangerang.harvesters.unchanged import KEEP_JOBS
 
     env = harvest_env
-    source = catalogue_source(env, upstream, NAMES)
+    source = fast_source(env, upstream, NAMES)
     run_jobs(env, source["id"])
     counts = []
     for round_number in range(KEEP_JOBS + 4):

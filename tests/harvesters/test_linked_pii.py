@@ -12,7 +12,7 @@ from ckan.tests import factories
 from ckanext.tangerang.logic.demo_harvest import APP_OPDS, json_api_config
 from tests.helpers import minimal_aplikasi
 
-from .conftest import create_source, datasets_of, run_jobs
+from .conftest import CATALOGUE_DEFAULTS, catalogue_source, create_source, datasets_of, run_jobs
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_index")]
 
@@ -21,33 +21,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_index")]
 JSON_ONE, CSV_ONE, XLSX_ONE = "dataset-sampel-00070", "dataset-sampel-00071", "dataset-sampel-00083"
 CLEAN_ONE = "dataset-sampel-00079"
 PERSONAL = [JSON_ONE, CSV_ONE, XLSX_ONE]
-DEFAULTS = {
-    "klasifikasi": "terbuka",
-    "sektor": "2.16",
-    "frekuensi": "tahunan",
-    "cakupan_wilayah": ["36.71"],
-    "tingkat_penyajian": "kecamatan",
-}
-
-
-def catalogue_source(env, upstream, names):
-    """Our JSON API harvester over the sample CKAN's package_search: one dataset per record, linking its files."""
-    return create_source(
-        env,
-        "katalog-json",
-        f"{upstream}/ckan/n/84/api/3/action/package_search",
-        "tangerang_json_api",
-        {
-            "params": {"fq": " OR ".join(f"name:{n}" for n in names), "rows": 10},
-            "records_path": "result.results",
-            "pagination": {"type": "none"},
-            "id_field": "name",
-            "fields": {"name": "name", "title": "title", "notes": "notes"},
-            "defaults": DEFAULTS,
-            "resources_path": "resources",
-            "resource_fields": {"url": "url", "name": "name", "format": "format"},
-        },
-    )
+DEFAULTS = CATALOGUE_DEFAULTS
 
 
 def anonymous_names(app):
