@@ -110,6 +110,21 @@ def test_unchanged_records_are_skipped_in_gather_and_changes_still_come_through(
     second = run_jobs(env, source["id"])
     assert second["stats"] == {"not modified": len(NAMES)}, second
     assert state() == (objects, modified)
+    # The job's report says so on GET too (the chained actions stay side-effect free), and only to its admins.
+    from ckan.tests import factories
+
+    token = factories.APIToken(user=env["user"])["token"]
+    jobs = app.get(
+        "/api/3/action/harvest_job_list",
+        query_string={"source_id": source["id"]},
+        headers={"Authorization": token},
+    ).json["result"]
+    shown = app.get(
+        "/api/3/action/harvest_job_show", query_string={"id": jobs[0]["id"]}, headers={"Authorization": token}
+    ).json["result"]
+    assert shown["stats"]["not modified"] == len(NAMES)
+    app.get("/api/3/action/harvest_job_show", query_string={"id": jobs[0]["id"]}, status=403)
+    app.get("/api/3/action/harvest_source_show_status", query_string={"id": source["id"]}, status=403)
 
     # One record changes upstream: it alone becomes an object and is updated.
     control.change(edit=[NAMES[3]])

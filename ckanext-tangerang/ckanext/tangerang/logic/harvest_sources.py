@@ -422,18 +422,21 @@ def _with_unchanged(job: dict[str, Any] | None) -> dict[str, Any] | None:
     return job
 
 
+@tk.side_effect_free  # as ckanext-harvest's own: answered on GET
 @tk.chained_action
 def harvest_job_show(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """ckanext-harvest's ``harvest_job_show``; ``stats["not modified"]`` counts the records the gather skipped."""
     return _with_unchanged(original_action(context, data_dict))
 
 
+@tk.side_effect_free  # as ckanext-harvest's own: answered on GET
 @tk.chained_action
 def harvest_job_list(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
     """ckanext-harvest's ``harvest_job_list``; ``stats["not modified"]`` counts the records the gather skipped."""
     return [_with_unchanged(job) for job in original_action(context, data_dict)]
 
 
+@tk.side_effect_free  # as ckanext-harvest's own: answered on GET
 @tk.chained_action
 def harvest_source_show_status(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """ckanext-harvest's ``harvest_source_show_status``; the last job's ``stats["not modified"]`` counts the
