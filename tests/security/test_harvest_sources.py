@@ -238,3 +238,24 @@ def test_only_the_opds_admins_change_a_source(app, world, probe):
     )
     probe.answer(created, "owner_editor harvest_source_create")
     probe.check("leak", created.status_code == 403, f"an editor created a source ({created.status_code})")
+
+
+def test_a_sources_objects_are_listed_for_its_admins_only(app, world, probe):
+    """harvest_object_list names the objects of a source (ckanext-harvest asks no access for it)."""
+    url = f"/api/3/action/harvest_object_list?source_id={world['source']['id']}"
+    for who, token in {
+        "anonymous": None,
+        "a user of no OPD": world["nobody"]["token"],
+        "another OPD's editor": world["other_editor"]["token"],
+        "the owning OPD's editor": world["owner_editor"]["token"],
+    }.items():
+        for target in (url, "/api/3/action/harvest_object_list"):
+            response = get(app, None, token, target)
+            probe.answer(response, f"{who}: GET {target}")
+            probe.check("leak", response.status_code == 403, f"{who}: GET {target} lists harvest objects")
+    for who in ("sysadmin", "owner_admin"):
+        response = get(app, None, world[who]["token"], url)
+        assert response.status_code == 200, (who, body_of(response))
+    assert (
+        get(app, None, world["owner_admin"]["token"], "/api/3/action/harvest_object_list").status_code == 403
+    )

@@ -19,6 +19,7 @@ __all__ = [
     "harvest_job_create_all",
     "harvest_jobs_run",
     "harvest_log_list",
+    "harvest_object_list",
     "harvest_object_show",
     "harvest_objects_import",
     "harvest_source_patch",
@@ -44,6 +45,7 @@ harvest_job_abort = harvest_sources.auth_harvest_job_abort
 harvest_job_create_all = harvest_sources.auth_harvest_job_create_all
 harvest_jobs_run = harvest_sources.auth_harvest_jobs_run
 harvest_log_list = harvest_sources.auth_harvest_log_list
+harvest_object_list = harvest_sources.auth_harvest_object_list
 harvest_objects_import = harvest_sources.auth_harvest_objects_import
 harvest_source_patch = harvest_sources.auth_harvest_source_patch
 harvest_source_show = harvest_sources.auth_harvest_source_show

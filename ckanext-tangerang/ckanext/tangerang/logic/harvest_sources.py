@@ -318,6 +318,17 @@ def auth_harvest_source_show(next_auth: AuthFunction, context: Context, data_dic
     return next_auth(context, data_dict)
 
 
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def auth_harvest_object_list(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
+    """The objects of one source for whoever may read the source; the objects of every source for sysadmins only
+    (they pass before this is asked). ckanext-harvest lets everybody list them."""
+    source_id = (data_dict or {}).get("source_id") or ""
+    if not source_id or not may_read_source(context, source_id):
+        return {"success": False, "msg": "Sumber panen tidak ditemukan. / Harvest source not found."}
+    return next_auth(context, data_dict)
+
+
 def _source_rule(next_auth: AuthFunction, context: Context, data_dict: DataDict | None) -> AuthResult:
     package = model.Package.get((data_dict or {}).get("id") or (data_dict or {}).get("name") or "")
     if (
