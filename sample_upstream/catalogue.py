@@ -11,11 +11,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
+import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import yaml
 
 from . import names, reference
 from .data import SAMPLE_NOTICE, SAMPLE_NOW, iso, slugify
@@ -63,436 +67,89 @@ def _dist(path: str, fmt: str, title: str, **extra: Any) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------- app datasets
-def build_app_datasets(data: SampleData) -> list[dict[str, Any]]:
-    """Every dataset the data applications expose: at least 60, linked to their application and OPD."""
-    rng = data.rng("datasets")
-    kec = reference.kecamatan()
-    out: list[dict[str, Any]] = []
+APP_DATASETS = Path(__file__).resolve().with_name("app_datasets.yaml")
+DESCRIPTION_NOTE = "Data contoh (sample data), bukan data resmi Pemkot Tangerang."
 
-    def add(**kw: Any) -> None:
-        year = kw.get("tahun")
-        if year and year < 2026:
+
+def _items(per: str | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The values a dataset entry of app_datasets.yaml is repeated over (one item without ``per``)."""
+    if per is None:
+        return [{}]
+    if per == "kecamatan":
+        return [
+            {"kode": k.kode, "nama": k.nama, "slug": slugify(k.nama), "nama_kecil": k.nama.lower()}
+            for k in reference.kecamatan()
+        ]
+    if per == "pasar":
+        return [
+            {"slug": slug, "nama": nama, "kecamatan": kode, "kata": slug.replace("-", " ")}
+            for slug, nama, kode in names.MARKETS
+        ]
+    if isinstance(per, list):
+        return per
+    raise ValueError(f"app_datasets.yaml: unknown per {per!r}")
+
+
+def _fill(value: Any, item: dict[str, Any]) -> Any:
+    """``value`` with the item's ``{x}`` filled in; a text that is only ``"{x}"`` becomes the value itself."""
+    if isinstance(value, str):
+        whole = re.fullmatch(r"\{(\w+)\}", value)
+        return item[whole[1]] if whole else value.format(**item)
+    if isinstance(value, list):
+        return [_fill(v, item) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, item) for k, v in value.items()}
+    return value
+
+
+@cache
+def _app_dataset_entries() -> list[dict[str, Any]]:
+    """app_datasets.yaml expanded: one dict of fields per dataset, in the file's order."""
+    out = []
+    for group in yaml.safe_load(APP_DATASETS.read_text(encoding="utf-8")):
+        shared = group.get("bersama", {})
+        for entry in group["dataset"]:
+            own = {k: v for k, v in entry.items() if k != "per"}
+            # The dataset's own fields first, then the shared ones (where a dataset overrides one, in its place).
+            fields = {k: v for k, v in own.items() if k not in shared}
+            fields |= {k: own.get(k, v) for k, v in shared.items()}
+            out += [
+                {"aplikasi": group["aplikasi"], **_fill(fields, item)} for item in _items(entry.get("per"))
+            ]
+    return out
+
+
+def build_app_datasets(data: SampleData) -> list[dict[str, Any]]:
+    """Every dataset the data applications expose (app_datasets.yaml): at least 60, linked to their application
+    and OPD, created and modified at times drawn from the seed."""
+    rng = data.rng("datasets")
+    out: list[dict[str, Any]] = []
+    for entry in _app_dataset_entries():
+        fields = copy.deepcopy(entry)
+        year = fields["tahun"]
+        if year < 2026:  # a finished year: published early the year after
             created = _ts(rng, _utc(year, 1, 5), _utc(year, 3, 1))
             modified = _ts(rng, _utc(year + 1, 1, 5), _utc(year + 1, 2, 15))
         else:
             created = _ts(rng, _utc(2026, 1, 5), _utc(2026, 2, 1))
             modified = _ts(rng, _utc(2026, 10, 20), SAMPLE_NOW)
-        app = data.app_index[kw["aplikasi"]]
-        kw["deskripsi"] = f"{kw['deskripsi']} Data contoh (sample data), bukan data resmi Pemkot Tangerang."
+        app = data.app_index[fields["aplikasi"]]
+        fields["distribusi"] = [
+            _dist(d.pop("path"), d.pop("format"), d.pop("judul"), **d) for d in fields["distribusi"]
+        ]
         out.append(
             {
-                "id": kw.pop("id"),
-                "judul": kw.pop("judul"),
-                "deskripsi": kw.pop("deskripsi"),
+                "id": fields.pop("id"),
+                "judul": fields.pop("judul"),
+                "deskripsi": f"{fields.pop('deskripsi')} {DESCRIPTION_NOTE}",
                 "aplikasi": app["slug"],
                 "aplikasi_id": app["id"],
                 "opd": app["opd"],
-                **kw,
+                **fields,
                 "dibuat": created,
                 "diperbarui": modified,
             }
         )
-
-    def freq(year: int, current: str) -> str:
-        return current if year == 2026 else "tahunan"
-
-    # LAKSA (Diskominfo): aggregates per year, per kecamatan for 2025, and raw records with personal data.
-    for year in (2024, 2025, 2026):
-        add(
-            id=f"laksa-pengaduan-per-kecamatan-{year}",
-            aplikasi="laksa",
-            tahun=year,
-            judul=f"Jumlah Pengaduan LAKSA per Kecamatan dan Bulan Tahun {year}",
-            deskripsi=f"Rekapitulasi pengaduan warga melalui LAKSA per kecamatan dan bulan tahun {year}, "
-            "dengan status selesai, proses dan menunggu.",
-            sektor="2.16",
-            frekuensi=freq(year, "bulanan"),
-            klasifikasi="terbuka",
-            cakupan_wilayah=["36.71"],
-            tingkat_penyajian="kecamatan",
-            satuan="pengaduan",
-            ukuran="jumlah",
-            kata_kunci=["pengaduan", "laksa", "aspirasi warga"],
-            distribusi=[
-                _dist(
-                    f"/apps/laksa/api/pengaduan?tahun={year}",
-                    "JSON",
-                    "API pengaduan per kecamatan",
-                    paginasi="page",
-                )
-            ],
-        )
-    for k in kec:
-        add(
-            id=f"laksa-pengaduan-2025-kecamatan-{slugify(k.nama)}",
-            aplikasi="laksa",
-            tahun=2025,
-            judul=f"Jumlah Pengaduan LAKSA Kecamatan {k.nama} Tahun 2025",
-            deskripsi=f"Pengaduan warga Kecamatan {k.nama} melalui LAKSA per bulan tahun 2025.",
-            sektor="2.16",
-            frekuensi="tahunan",
-            klasifikasi="terbuka",
-            cakupan_wilayah=[k.kode],
-            tingkat_penyajian="kecamatan",
-            satuan="pengaduan",
-            ukuran="jumlah",
-            kata_kunci=["pengaduan", "laksa", k.nama.lower()],
-            distribusi=[
-                _dist(
-                    f"/apps/laksa/api/pengaduan?tahun=2025&kecamatan={k.kode}",
-                    "JSON",
-                    f"API pengaduan Kecamatan {k.nama}",
-                    paginasi="page",
-                )
-            ],
-        )
-    # The raw records are declared "terbuka" by the (sample) application although they hold NIK, phone
-    # numbers, names and addresses: exactly the mistake the portal's personal-data guard has to catch.
-    add(
-        id="laksa-pengaduan-mentah-2025",
-        aplikasi="laksa",
-        tahun=2025,
-        judul="Data Pengaduan LAKSA Tahun 2025 (rekaman mentah)",
-        deskripsi="Rekaman pengaduan LAKSA per laporan, termasuk identitas pelapor.",
-        sektor="2.16",
-        frekuensi="harian",
-        klasifikasi="terbuka",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="individu",
-        satuan="pengaduan",
-        ukuran="rekaman",
-        kata_kunci=["pengaduan", "laksa"],
-        distribusi=[
-            _dist(
-                "/apps/laksa/api/pengaduan-mentah?tahun=2025",
-                "JSON",
-                "API rekaman pengaduan",
-                paginasi="page",
-            )
-        ],
-    )
-    add(
-        id="laksa-ekspor-pengaduan-mentah-2025",
-        aplikasi="laksa",
-        tahun=2025,
-        judul="Ekspor Pengaduan LAKSA Tahun 2025 (CSV)",
-        deskripsi="Ekspor CSV rekaman pengaduan LAKSA per laporan, termasuk identitas pelapor.",
-        sektor="2.16",
-        frekuensi="harian",
-        klasifikasi="terbuka",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="individu",
-        satuan="pengaduan",
-        ukuran="rekaman",
-        kata_kunci=["pengaduan", "laksa", "ekspor"],
-        distribusi=[
-            _dist(
-                "/apps/laksa/export/pengaduan-mentah-2025.csv",
-                "CSV",
-                "Ekspor CSV",
-                encoding="utf-8",
-                delimiter=",",
-            )
-        ],
-    )
-
-    # Disdukcapil (SobatDukcapil): population per kelurahan and sex.
-    common_pop = {
-        "aplikasi": "sobatdukcapil",
-        "sektor": "2.12",
-        "klasifikasi": "terbuka",
-        "tingkat_penyajian": "kelurahan",
-        "satuan": "jiwa",
-        "ukuran": "jumlah",
-    }
-    add(
-        id="penduduk-kelurahan-jenis-kelamin-2025",
-        tahun=2025,
-        frekuensi="semesteran",
-        cakupan_wilayah=["36.71"],
-        judul="Jumlah Penduduk per Kelurahan dan Jenis Kelamin Tahun 2025",
-        deskripsi="Jumlah penduduk Kota Tangerang per kelurahan dan jenis kelamin (DKB semester I 2025).",
-        kata_kunci=["penduduk", "kependudukan", "kelurahan"],
-        distribusi=[
-            _dist(
-                "/apps/sobatdukcapil/export/penduduk-2025.csv",
-                "CSV",
-                "Ekspor CSV",
-                encoding="utf-8",
-                delimiter=",",
-            )
-        ],
-        **common_pop,
-    )
-    add(
-        id="penduduk-kelurahan-jenis-kelamin-2025-excel",
-        tahun=2025,
-        frekuensi="semesteran",
-        cakupan_wilayah=["36.71"],
-        judul="Jumlah Penduduk per Kelurahan dan Jenis Kelamin Tahun 2025 (Excel)",
-        deskripsi="Ekspor Excel jumlah penduduk per kelurahan dan jenis kelamin tahun 2025.",
-        kata_kunci=["penduduk", "kependudukan", "excel"],
-        distribusi=[
-            _dist("/apps/sobatdukcapil/export/penduduk-2025.xlsx", "XLSX", "Ekspor Excel", lembar="penduduk")
-        ],
-        **common_pop,
-    )
-    add(
-        id="penduduk-kelurahan-jenis-kelamin-2024",
-        tahun=2024,
-        frekuensi="tahunan",
-        cakupan_wilayah=["36.71"],
-        judul="Jumlah Penduduk per Kelurahan dan Jenis Kelamin Tahun 2024",
-        deskripsi="Jumlah penduduk Kota Tangerang per kelurahan dan jenis kelamin tahun 2024.",
-        kata_kunci=["penduduk", "kependudukan", "kelurahan"],
-        distribusi=[
-            _dist(
-                "/apps/sobatdukcapil/export/penduduk-2024.csv",
-                "CSV",
-                "Ekspor CSV",
-                encoding="utf-8",
-                delimiter=",",
-            )
-        ],
-        **common_pop,
-    )
-    for k in kec:
-        add(
-            id=f"penduduk-2025-kecamatan-{slugify(k.nama)}",
-            tahun=2025,
-            frekuensi="semesteran",
-            cakupan_wilayah=[k.kode],
-            judul=f"Jumlah Penduduk Kecamatan {k.nama} per Kelurahan Tahun 2025",
-            deskripsi=f"Jumlah penduduk per kelurahan dan jenis kelamin di Kecamatan {k.nama}, 2025.",
-            kata_kunci=["penduduk", "kependudukan", k.nama.lower()],
-            distribusi=[
-                _dist(
-                    f"/apps/sobatdukcapil/export/penduduk-2025.csv?kecamatan={k.kode}",
-                    "CSV",
-                    "Ekspor CSV",
-                    encoding="utf-8",
-                    delimiter=",",
-                )
-            ],
-            **common_pop,
-        )
-
-    # Dishub (Tangerang Ayo / e-KIR): vehicle tests, cursor pagination.
-    for year in (2024, 2025, 2026):
-        add(
-            id=f"uji-kir-kendaraan-{year}",
-            aplikasi="tangerang-ayo",
-            tahun=year,
-            judul=f"Hasil Uji Berkala Kendaraan Bermotor (KIR) Tahun {year}",
-            deskripsi=f"Hasil uji KIR kendaraan wajib uji di Kota Tangerang tahun {year}.",
-            sektor="2.15",
-            frekuensi=freq(year, "harian"),
-            klasifikasi="terbuka",
-            cakupan_wilayah=["36.71"],
-            tingkat_penyajian="individu",
-            satuan="kendaraan",
-            ukuran="rekaman",
-            kata_kunci=["kir", "uji kendaraan", "perhubungan"],
-            distribusi=[
-                _dist(
-                    f"/apps/tangerang-ayo/api/uji-kir?tahun={year}", "JSON", "API uji KIR", paginasi="cursor"
-                )
-            ],
-        )
-
-    # Disperindagkop UKM (Info Harga Pangan): weekly prices, XLSX and a Windows-1252 CSV with ";".
-    common_price = {
-        "aplikasi": "info-harga-pangan",
-        "sektor": "3.30",
-        "klasifikasi": "terbuka",
-        "satuan": "rupiah",
-        "ukuran": "harga",
-    }
-    for year in (2025, 2026):
-        add(
-            id=f"harga-pangan-mingguan-{year}",
-            tahun=year,
-            frekuensi=freq(year, "mingguan"),
-            cakupan_wilayah=["36.71"],
-            tingkat_penyajian="fasilitas",
-            judul=f"Harga Bahan Pokok Mingguan di Pasar Kota Tangerang Tahun {year}",
-            deskripsi=f"Harga eceran bahan pokok per pasar dan minggu tahun {year}.",
-            kata_kunci=["harga pangan", "bahan pokok", "pasar"],
-            distribusi=[
-                _dist(
-                    f"/apps/info-harga-pangan/export/harga-pangan-{year}.xlsx",
-                    "XLSX",
-                    "Ekspor Excel",
-                    lembar="harga",
-                )
-            ],
-            **common_price,
-        )
-    add(
-        id="harga-pangan-mingguan-2025-csv",
-        tahun=2025,
-        frekuensi="tahunan",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="fasilitas",
-        judul="Harga Bahan Pokok Mingguan di Pasar Kota Tangerang Tahun 2025 (CSV)",
-        deskripsi="Ekspor CSV (pemisah titik koma, Windows-1252) harga bahan pokok per pasar dan minggu "
-        "2025.",
-        kata_kunci=["harga pangan", "bahan pokok", "csv"],
-        distribusi=[
-            _dist(
-                "/apps/info-harga-pangan/export/harga-pangan-2025.csv",
-                "CSV",
-                "Ekspor CSV",
-                encoding="windows-1252",
-                delimiter=";",
-            )
-        ],
-        **common_price,
-    )
-    for slug, market, kec_code in names.MARKETS:
-        add(
-            id=f"harga-pangan-2026-{slug}",
-            tahun=2026,
-            frekuensi="mingguan",
-            cakupan_wilayah=[kec_code],
-            tingkat_penyajian="fasilitas",
-            judul=f"Harga Bahan Pokok Mingguan {market} Tahun 2026",
-            deskripsi=f"Harga eceran bahan pokok per minggu di {market}, 2026.",
-            kata_kunci=["harga pangan", "pasar", slug.replace("-", " ")],
-            distribusi=[
-                _dist(
-                    f"/apps/info-harga-pangan/export/harga-pangan-2026.csv?pasar={slug}",
-                    "CSV",
-                    "Ekspor CSV",
-                    encoding="windows-1252",
-                    delimiter=";",
-                )
-            ],
-            **common_price,
-        )
-
-    # Disnaker (Tangerang Cakap Kerja): job-fair placements, offset/limit pagination.
-    for year in (2023, 2024, 2025):
-        add(
-            id=f"penempatan-job-fair-{year}",
-            aplikasi="tangerang-cakap-kerja",
-            tahun=year,
-            judul=f"Penempatan Tenaga Kerja melalui Job Fair Tahun {year}",
-            deskripsi=f"Lowongan, pelamar dan pelamar diterima per perusahaan pada job fair Kota Tangerang "
-            f"{year}.",
-            sektor="2.07",
-            frekuensi="tahunan",
-            klasifikasi="terbuka",
-            cakupan_wilayah=["36.71"],
-            tingkat_penyajian="kota",
-            satuan="orang",
-            ukuran="jumlah",
-            kata_kunci=["job fair", "tenaga kerja", "lowongan"],
-            distribusi=[
-                _dist(
-                    f"/apps/tangerang-cakap-kerja/api/penempatan?tahun={year}",
-                    "JSON",
-                    "API penempatan",
-                    paginasi="offset",
-                )
-            ],
-        )
-
-    # Dinkes (SIMPUS): puskesmas visits from a SQL database, also as CSV.
-    common_visit = {
-        "aplikasi": "simpus",
-        "sektor": "1.02",
-        "klasifikasi": "terbuka",
-        "satuan": "kunjungan",
-        "ukuran": "jumlah",
-        "tahun": 2026,
-    }
-    add(
-        id="kunjungan-puskesmas-bulanan",
-        frekuensi="bulanan",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="kecamatan",
-        judul="Jumlah Kunjungan Puskesmas per Kecamatan, Bulan dan Layanan",
-        deskripsi="Kunjungan pasien puskesmas se-Kota Tangerang per kecamatan, bulan dan jenis layanan, "
-        "Januari 2024 sampai Oktober 2026.",
-        kata_kunci=["puskesmas", "kesehatan", "kunjungan"],
-        sql={"tabel": "v_kunjungan_kecamatan", "kueri": "SELECT * FROM v_kunjungan_kecamatan"},
-        distribusi=[
-            _dist("/apps/simpus/export/simpus.sqlite", "SQLite", "Basis data SIMPUS (SQLite)"),
-            _dist("/apps/simpus/export/kunjungan.csv", "CSV", "Ekspor CSV", encoding="utf-8", delimiter=","),
-        ],
-        **common_visit,
-    )
-    for k in kec:
-        add(
-            id=f"kunjungan-puskesmas-kecamatan-{slugify(k.nama)}",
-            frekuensi="bulanan",
-            cakupan_wilayah=[k.kode],
-            tingkat_penyajian="fasilitas",
-            judul=f"Jumlah Kunjungan Puskesmas di Kecamatan {k.nama} per Bulan",
-            deskripsi=f"Kunjungan pasien per puskesmas di Kecamatan {k.nama} per bulan dan jenis layanan.",
-            kata_kunci=["puskesmas", "kesehatan", k.nama.lower()],
-            sql={
-                "tabel": "v_kunjungan_puskesmas",
-                # A published example query over a code from the reference list; this server never runs it.
-                "kueri": f"SELECT * FROM v_kunjungan_puskesmas WHERE kecamatan_kode = '{k.kode}'",  # noqa: S608
-            },
-            distribusi=[
-                _dist("/apps/simpus/export/simpus.sqlite", "SQLite", "Basis data SIMPUS (SQLite)"),
-                _dist(
-                    f"/apps/simpus/export/kunjungan.csv?kecamatan={k.kode}",
-                    "CSV",
-                    "Ekspor CSV",
-                    encoding="utf-8",
-                    delimiter=",",
-                ),
-            ],
-            # Facility-level counts are for the health office first: the demo's terbatas datasets (metadata
-            # public, tables and files for Dinkes only).
-            **{**common_visit, "klasifikasi": "terbatas"},
-        )
-
-    # Tangerang LIVE: the application registry itself and monthly usage of every application.
-    add(
-        id="daftar-aplikasi-kota-tangerang",
-        aplikasi="tangerang-live",
-        tahun=2026,
-        frekuensi="bulanan",
-        judul="Daftar Aplikasi Pemerintah Kota Tangerang",
-        deskripsi="Daftar aplikasi e-government dan layanan publik Kota Tangerang beserta OPD pemilik.",
-        sektor="2.16",
-        klasifikasi="terbuka",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="kota",
-        satuan="aplikasi",
-        ukuran="jumlah",
-        kata_kunci=["aplikasi", "e-government", "tangerang live"],
-        distribusi=[_dist("/registry/api/v1/aplikasi", "JSON", "API registri aplikasi", paginasi="page")],
-    )
-    add(
-        id="pemakaian-aplikasi-bulanan",
-        aplikasi="tangerang-live",
-        tahun=2026,
-        frekuensi="bulanan",
-        judul="Pemakaian Aplikasi Kota Tangerang per Bulan",
-        deskripsi="Pengguna aktif dan transaksi per aplikasi per bulan, 24 bulan terakhir.",
-        sektor="2.16",
-        klasifikasi="terbuka",
-        cakupan_wilayah=["36.71"],
-        tingkat_penyajian="kota",
-        satuan="pengguna",
-        ukuran="jumlah",
-        kata_kunci=["aplikasi", "pemakaian", "pengguna aktif"],
-        distribusi=[
-            _dist(
-                "/apps/tangerang-live/export/pemakaian-aplikasi.csv",
-                "CSV",
-                "Ekspor CSV",
-                encoding="utf-8",
-                delimiter=",",
-            )
-        ],
-    )
     return out
 
 
@@ -532,8 +189,7 @@ def _generated_record(
     return {
         "id": name,
         "judul": f"Data {topic} Kecamatan {kec.nama} Tahun {year} ({name})",
-        "deskripsi": f"Data contoh tentang {desc} di Kecamatan {kec.nama} tahun {year}. "
-        "Data contoh (sample data), bukan data resmi Pemkot Tangerang.",
+        "deskripsi": f"Data contoh tentang {desc} di Kecamatan {kec.nama} tahun {year}. {DESCRIPTION_NOTE}",
         "aplikasi": aplikasi or "satu-data",
         "aplikasi_id": None,
         "opd": opd_slug,
