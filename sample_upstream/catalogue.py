@@ -1,5 +1,5 @@
-"""Dataset descriptions: what each application exposes, and the catalogue served by the CKAN and DCAT
-endpoints.
+"""Dataset descriptions: what each application exposes (app_datasets.yaml), the generated datasets, the
+changes made through ``/_control/changes``, and the catalogue served by the CKAN and DCAT endpoints.
 
 A dataset record is a plain dict (shape in README.md, "dataset record"); distribution URLs are kept as paths
 and made absolute per request, so the same data serves any host and port. The CKAN/DCAT catalogue is the
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from . import names, reference
-from .data import SAMPLE_NOTICE, SAMPLE_NOW, iso, slugify
+from .data import SAMPLE_NOW, iso, slugify
 
 if TYPE_CHECKING:
     from .data import SampleData
@@ -208,6 +208,10 @@ def _generated_record(
     }
 
 
+# The names of the generated datasets: bench_name's and added_record's.
+GENERATED_RE = re.compile(r"dataset-(sampel-\d{5}|tambahan-\d{3})")
+
+
 def bench_name(i: int) -> str:
     return f"dataset-sampel-{i:05d}"
 
@@ -283,6 +287,13 @@ class Changes:
                 set(self.personal),
                 self.version,
             )
+
+    def reset(self) -> None:
+        """Forget every change; the version still moves on, so validators of the old state go stale."""
+        with self.lock:
+            self.revisions, self.modified, self.removed = {}, {}, set()
+            self.added_datasets, self.added_apps, self.personal = [], [], set()
+            self.version += 1
 
     def as_dict(self) -> dict[str, Any]:
         snap = self.snapshot()
@@ -413,141 +424,3 @@ class Catalogue:
         else:
             r = added_record(self.data.seed, e.index, e.created)
         return apply_edit(r, self.changes, (r["id"],), "judul", "diperbarui")
-
-
-def organization_dict(slug: str, base_url: str) -> dict[str, Any]:
-    o = reference.opd_by_slug()[slug]
-    return {
-        "id": org_uuid(slug),
-        "name": slug,
-        "title": o["nama"],
-        "display_name": o["nama"],
-        "description": f"{o['nama']} ({o['singkatan']}), Pemerintah Kota Tangerang. {SAMPLE_NOTICE}",
-        "type": "organization",
-        "is_organization": True,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-        "created": "2024-01-01T00:00:00.000000",
-        "package_count": None,
-        "extras": [{"key": "singkatan", "value": o["singkatan"]}],
-        "url": f"{base_url}/ckan/organization/{slug}",
-    }
-
-
-def group_dict(sektor: str) -> dict[str, Any]:
-    u = reference.urusan()[sektor]
-    return {
-        "id": str(uuid.uuid5(NS, f"group:{sektor}")),
-        "name": group_name(sektor),
-        "title": u["nama"],
-        "display_name": u["nama"],
-        "description": f"Urusan {sektor} {u['nama']} ({u['kelompok']}).",
-        "type": "group",
-        "is_organization": False,
-        "state": "active",
-        "approval_status": "approved",
-        "image_url": "",
-        "image_display_url": "",
-        "created": "2024-01-01T00:00:00.000000",
-    }
-
-
-def group_by_name(name: str) -> dict[str, Any] | None:
-    for kode in reference.urusan():
-        if group_name(kode) == name or str(uuid.uuid5(NS, f"group:{kode}")) == name:
-            return group_dict(kode)
-    return None
-
-
-def _ckan_ts(value: str) -> str:
-    # CKAN shows naive UTC timestamps with microseconds.
-    return value.replace("Z", "").replace("+00:00", "") + ".000000"
-
-
-def to_ckan_package(ds: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """A dataset record in the shape of CKAN's ``package_show`` result (what ckanext-harvest's harvester
-    reads)."""
-    pid = package_uuid(ds["id"])
-    org = organization_dict(ds["opd"], base_url)
-    org.pop("package_count")
-    resources = []
-    for pos, d in enumerate(ds["distribusi"]):
-        resources.append(
-            {
-                "id": str(uuid.uuid5(NS, f"resource:{ds['id']}:{pos}")),
-                "package_id": pid,
-                "position": pos,
-                "name": d["judul"],
-                "description": f"{d['judul']} ({SAMPLE_NOTICE})",
-                "url": base_url + d["path"],
-                "format": d["format"],
-                "mimetype": d["media_type"],
-                "state": "active",
-                "url_type": None,
-                "created": _ckan_ts(ds["dibuat"]),
-                "last_modified": _ckan_ts(ds["diperbarui"]),
-                "metadata_modified": _ckan_ts(ds["diperbarui"]),
-                "size": None,
-                "hash": "",
-            }
-        )
-    extras = {
-        "_sample": SAMPLE_NOTICE,
-        "sektor": ds["sektor"],
-        "frekuensi": ds["frekuensi"],
-        "klasifikasi": ds["klasifikasi"],
-        "cakupan_wilayah": ",".join(ds["cakupan_wilayah"]),
-        "tingkat_penyajian": ds["tingkat_penyajian"],
-        "satuan": ds["satuan"],
-        "ukuran": ds["ukuran"],
-        "aplikasi_sumber": ds["aplikasi"],
-        "produsen_data": ds["opd"],
-        "tahun": str(ds.get("tahun") or ""),
-    }
-    tags = [
-        {
-            "id": str(uuid.uuid5(NS, f"tag:{t}")),
-            "name": t,
-            "display_name": t,
-            "state": "active",
-            "vocabulary_id": None,
-        }
-        for t in ds["kata_kunci"]
-    ]
-    g = group_dict(ds["sektor"])
-    return {
-        "id": pid,
-        "name": ds["id"],
-        "title": ds["judul"],
-        "notes": ds["deskripsi"],
-        "type": "dataset",
-        "state": "active",
-        "private": False,
-        "author": org["title"],
-        "author_email": None,
-        "maintainer": "Walidata Diskominfo (contoh)",
-        "maintainer_email": "walidata@tangerangkota.example",
-        "license_id": "cc-by",
-        "license_title": "Creative Commons Attribution",
-        "license_url": "http://www.opendefinition.org/licenses/cc-by",
-        "isopen": True,
-        "url": f"{base_url}/apps/{ds['aplikasi']}/datasets",
-        "version": None,
-        "metadata_created": _ckan_ts(ds["dibuat"]),
-        "metadata_modified": _ckan_ts(ds["diperbarui"]),
-        "creator_user_id": str(uuid.uuid5(NS, "user:walidata")),
-        "owner_org": org["id"],
-        "organization": org,
-        "groups": [
-            {k: g[k] for k in ("id", "name", "title", "display_name", "description", "image_display_url")}
-        ],
-        "tags": tags,
-        "num_tags": len(tags),
-        "extras": [{"key": k, "value": v} for k, v in extras.items()],
-        "resources": resources,
-        "num_resources": len(resources),
-        "relationships_as_object": [],
-        "relationships_as_subject": [],
-    }

@@ -15,7 +15,7 @@ import datetime as dt
 import random
 import re
 from collections.abc import Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from . import names, reference
@@ -673,3 +673,9 @@ class SampleData:
         from .catalogue import build_app_datasets  # the listing is its own module: it only describes data
 
         return build_app_datasets(self)
+
+
+@cache
+def sample_data(seed: int) -> SampleData:
+    """One shared, lazily built data set per seed (servers in one process share the work)."""
+    return SampleData(seed)
