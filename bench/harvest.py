@@ -49,7 +49,8 @@ def free_port() -> int:
 
 def stock_ini(work: Path) -> Path:
     text = (ROOT / "test.ini").read_text()
-    text = re.sub(r"(?m)^ckan\.plugins\s*=.*$", f"ckan.plugins = {STOCK_PLUGINS}", text)
+    # test.ini takes its plugins from config/plugins.ini (config chain): the stock run names its own instead
+    text = re.sub(r"(?m)^use\s*=.*$", f"use = egg:ckan\nckan.plugins = {STOCK_PLUGINS}", text)
     text = re.sub(r"(?m)^scheming\..*$", "", text)
     text = re.sub(r"(?m)^ckanext\.dcat\..*$", "", text)
     text = text.replace("%(here)s", str(ROOT))

@@ -18,11 +18,15 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.test_plugin import PLUGINS_INI, home_plugins
+
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 CKAN_DOCKERFILE = ROOT / "docker" / "ckan" / "Dockerfile"
 SCHEDULER_SCRIPT = ROOT / "docker" / "ckan" / "scheduler.sh"
+ENTRYPOINT = ROOT / "docker" / "ckan" / "entrypoint.sh"
+DOCKERIGNORE = ROOT / "docker" / "ckan" / "Dockerfile.dockerignore"
 
 # Built from docker/ckan/Dockerfile; the one-shot ckan-init migrates the database before the others start
 CKAN_SERVICES = ("ckan-init", "ckan", "harvest-gather", "harvest-fetch", "worker", "scheduler")
@@ -39,13 +43,8 @@ CKAN_ENV_VARS = (
     "CKAN_DATASTORE_WRITE_URL",
     "CKAN_DATASTORE_READ_URL",
     "CKAN_STORAGE_PATH",
-    "CKAN__PLUGINS",
     "CKAN___SECRET_KEY",
 )
-REQUIRED_PLUGINS = (
-    "tangerang scheming_datasets scheming_organizations harvest ckan_harvester dcat dcat_rdf_harvester "
-    "dcat_json_interface structured_data datastore datatables_view activity"
-).split()
 # Secrets that must be supplied: no default may stand in for them
 MANDATORY_SECRETS = {
     "POSTGRES_PASSWORD",
@@ -305,16 +304,55 @@ def test_ckan_settings_reach_web_and_workers():
     assert env["CKAN_REDIS_URL"].startswith("redis://") and "@redis:6379/" in env["CKAN_REDIS_URL"]
 
 
-def test_plugins_are_one_variable_in_env_example():
-    env = load_env_example()
-    plugins = env.get("CKAN__PLUGINS", "").split()
-    missing = [plugin for plugin in REQUIRED_PLUGINS if plugin not in plugins]
-    assert not missing, f"CKAN__PLUGINS in .env.example lacks {missing}"
-    assert plugins[0] == "tangerang", "tangerang comes first so that its templates override the others"
-    environment_value = environment(load_compose()["services"]["ckan"])["CKAN__PLUGINS"]
-    assert environment_value.startswith("${CKAN__PLUGINS"), (
-        "the plugin list belongs in .env, not in the compose file"
-    )
+def test_the_plugin_list_is_not_copied_into_the_deployment():
+    """The image carries config/plugins.ini, the one home of the list; neither .env nor the compose file names
+    plugins."""
+    assert "CKAN__PLUGINS" not in load_env_example()
+    for name, service in load_compose()["services"].items():
+        assert "CKAN__PLUGINS" not in environment(service), f"{name}: sets CKAN__PLUGINS"
+    dockerfile = CKAN_DOCKERFILE.read_text(encoding="utf-8")
+    assert re.search(r"^COPY config/plugins\.ini \$\{APP_DIR\}/plugins\.ini$", dockerfile, re.MULTILINE)
+    assert "!config/plugins.ini" in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+
+
+def run_entrypoint(tmp_path: Path, plugins_ini: Path | None) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """docker/ckan/entrypoint.sh as the image runs it, with the image's copy of ``plugins_ini`` in APP_DIR and a
+    stand-in ``ckan`` that records its arguments; the command it hands over to prints CKAN__PLUGINS."""
+    app_dir, bin_dir = tmp_path / "app", tmp_path / "bin"
+    app_dir.mkdir()
+    bin_dir.mkdir()
+    if plugins_ini is not None:
+        shutil.copyfile(plugins_ini, app_dir / "plugins.ini")
+    recorded = tmp_path / "ckan-arguments"
+    ckan = bin_dir / "ckan"
+    ckan.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {recorded}\n", encoding="utf-8")
+    ckan.chmod(0o755)
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "APP_DIR": str(app_dir),
+        "CKAN_INI": str(tmp_path / "ckan.ini"),
+        "CKAN___SECRET_KEY": "0123456789abcdef" * 4,
+    }
+    command = ["bash", str(ENTRYPOINT), "printenv", "CKAN__PLUGINS"]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30), recorded
+
+
+def test_the_entrypoint_writes_the_plugins_of_the_image_envvars_last(tmp_path):
+    result, recorded = run_entrypoint(tmp_path, PLUGINS_INI)
+    assert result.returncode == 0, result.stderr
+    expected = " ".join([*home_plugins(), "envvars"])
+    # exported for the official image's prerun.py, which writes CKAN__PLUGINS into ckan.ini again
+    assert result.stdout.strip() == expected
+    arguments = recorded.read_text(encoding="utf-8").splitlines()
+    assert arguments[:2] == ["config-tool", str(tmp_path / "ckan.ini")]
+    assert f"ckan.plugins = {expected}" in arguments
+
+
+def test_the_entrypoint_refuses_to_start_without_the_plugin_list(tmp_path):
+    result, recorded = run_entrypoint(tmp_path, None)
+    assert result.returncode == 64
+    assert "plugins.ini is missing" in result.stderr
+    assert not recorded.exists(), "ckan.ini was written without plugins"
 
 
 def test_no_secret_literal_in_compose():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import configparser
+import importlib
 import subprocess
 import sys
 import zipfile
@@ -13,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wheel_names(tmp_path_factory) -> set[str]:
+def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
@@ -22,7 +24,12 @@ def wheel_names(tmp_path_factory) -> set[str]:
         timeout=300,
     )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
-    (wheel,) = out.glob("ckanext_tangerang-*.whl")
+    (built,) = out.glob("ckanext_tangerang-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel_names(wheel) -> set[str]:
     with zipfile.ZipFile(wheel) as zf:
         return set(zf.namelist())
 
@@ -58,9 +65,43 @@ def test_wheel_has_the_non_python_files(wheel_names):
                 assert f"{package}/{relative}" in wheel_names, relative
 
 
-def test_wheel_declares_the_plugin_entry_point(wheel_names, tmp_path):
-    entry_points = [n for n in wheel_names if n.endswith(".dist-info/entry_points.txt")]
-    assert entry_points
+@pytest.fixture(scope="module")
+def wheel_entry_points(wheel, wheel_names) -> dict[str, dict[str, str]]:
+    """The wheel's entry_points.txt, group by group."""
+    (name,) = [n for n in wheel_names if n.endswith(".dist-info/entry_points.txt")]
+    with zipfile.ZipFile(wheel) as zf:
+        text = zf.read(name).decode("utf-8")
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # entry point names keep their case
+    parser.read_string(text)
+    return {group: dict(parser[group]) for group in parser.sections()}
+
+
+def test_wheel_declares_the_entry_points_of_pyproject(wheel_entry_points):
+    # pyproject.toml as the build backend reads it (tomllib is Python 3.11's; the project supports 3.10)
+    from setuptools.config.pyprojecttoml import load_file
+
+    assert wheel_entry_points == load_file(ROOT / "pyproject.toml")["project"]["entry-points"]
+    plugins = wheel_entry_points["ckan.plugins"]
+    harvesters = {n for n in plugins if n.startswith("tangerang_") and n.endswith("_harvester")}
+    assert harvesters, "each harvester is a plugin of its own"
+    assert plugins.keys() == {"tangerang", *harvesters}
+
+
+def test_every_plugin_entry_point_is_a_plugin_class(wheel_entry_points):
+    import ckan.plugins as p
+    from ckanext.harvest.interfaces import IHarvester
+
+    from ckanext.tangerang.plugin import TangerangPlugin
+
+    for name, target in wheel_entry_points["ckan.plugins"].items():
+        module, _, attribute = target.partition(":")
+        found = getattr(importlib.import_module(module), attribute)
+        assert isinstance(found, type) and issubclass(found, p.SingletonPlugin), name
+        if name == "tangerang":
+            assert found is TangerangPlugin
+        else:
+            assert IHarvester.implemented_by(found), f"{name}: {target} is no harvester"
 
 
 def test_ruff_passes():

@@ -3,8 +3,9 @@
 #
 # ckan.ini is baked into the image; the per-deployment values that CKAN cannot take from the environment by itself
 # are written into it here, before any `ckan` command runs:
-#   - ckan.plugins from CKAN__PLUGINS: the official image's prerun.py only does this in the web container, but the
-#     harvest consumers and the workers need the same plugins loaded;
+#   - ckan.plugins from the image's copy of config/plugins.ini, the one home of the plugin list (the Dockerfile puts
+#     it in $APP_DIR), with ckanext-envvars last; it is exported as CKAN__PLUGINS too, which the official image's
+#     prerun.py writes into ckan.ini again in the web container (with nothing in it, it would load no plugin);
 #   - SECRET_KEY from CKAN___SECRET_KEY: ckan.ini derives WTF_CSRF_SECRET_KEY and the API-token JWT secrets from it
 #     by interpolation, so it must be in the file (ckanext-envvars sets it too late for that), identical in every
 #     container and stable across container re-creation. A set SECRET_KEY also stops start_ckan.sh from generating a
@@ -20,7 +21,6 @@ fail() {
     exit 64
 }
 
-[[ -n "${CKAN__PLUGINS:-}" ]] || fail "CKAN__PLUGINS is empty: set it in .env (see .env.example)"
 secret="${CKAN___SECRET_KEY:-}"
 [[ ${#secret} -ge 32 ]] || fail "CKAN___SECRET_KEY must be at least 32 characters: set CKAN_SECRET_KEY in .env"
 [[ "$secret" != *change-me* ]] || fail "CKAN_SECRET_KEY still holds the .env.example placeholder"
@@ -30,13 +30,14 @@ for url in "${CKAN_SQLALCHEMY_URL:-}" "${CKAN_DATASTORE_WRITE_URL:-}" "${CKAN_DA
     [[ "$url" != *change-me* ]] || fail "a password in .env still holds its .env.example placeholder"
 done
 
-# ckanext-envvars must be the last plugin so that the CKAN__*/CKANEXT__* variables override every other plugin
-plugins=""
-for plugin in ${CKAN__PLUGINS}; do
-    [[ "$plugin" == "envvars" ]] || plugins+="${plugin} "
-done
-plugins+="envvars"
+# One indented plugin name a line (config/plugins.ini says so); ckanext-envvars must be the last plugin so that the
+# CKAN__*/CKANEXT__* variables override every other plugin.
+plugins_ini="${APP_DIR:-/srv/app}/plugins.ini"
+[[ -r "$plugins_ini" ]] || fail "$plugins_ini is missing: the image carries config/plugins.ini there (Dockerfile)"
+plugins=$(sed -n 's/^[[:space:]]\{1,\}\([A-Za-z0-9_-]\{1,\}\)[[:space:]]*$/\1/p' "$plugins_ini" | paste -sd ' ')
+[[ -n "$plugins" ]] || fail "no plugin in $plugins_ini (the image's copy of config/plugins.ini)"
+export CKAN__PLUGINS="${plugins} envvars"
 
-ckan config-tool "$CKAN_INI" "ckan.plugins = ${plugins}" "SECRET_KEY = ${secret}" >/dev/null
+ckan config-tool "$CKAN_INI" "ckan.plugins = ${CKAN__PLUGINS}" "SECRET_KEY = ${secret}" >/dev/null
 
 exec "$@"

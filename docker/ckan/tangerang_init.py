@@ -4,7 +4,8 @@ It runs to completion before any web, consumer or worker container starts, so th
 database concurrently:
 
 1. `ckan db upgrade`: CKAN core and the migrations of every enabled plugin (harvest, activity, tangerang).
-   The plugins are those of CKAN__PLUGINS, written into ckan.ini by the entrypoint. Idempotent.
+   The plugins are those of config/plugins.ini, which the entrypoint writes into ckan.ini and exports as
+   CKAN__PLUGINS. Idempotent.
 2. DataStore permissions: the SQL of `ckan datastore set-permissions`, run as the DataStore write user (the
    owner of the datastore database), so the read-only role reads DataStore tables and nothing else. Idempotent
    too; it also re-applies the grants after a restore.
