@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from ckan.tests import helpers
 
 from tests.theme import visible_text
 
@@ -75,6 +76,20 @@ def test_the_checker_finds_english_interface_text():
     ]
 
 
+def test_the_checker_finds_dates_not_in_indonesian_form():
+    html = (
+        "<dd>Desember 1, 2026, 09:03 (WIB)</dd><dd>December 1, 2026</dd><td>2026-12-01T02:03:04+00:00</td>"
+        "<td>2026-12-02</td><dd>1 Desember 2026 09.03 WIB</dd><dd>2 Desember 2027</dd><dd>Des 2026</dd>"
+        "<dd>3671.2.12.0001</dd><dd>2020&ndash;2025</dd>"
+    )
+    assert visible_text.untranslated(html) == [
+        "2026-12-01T02:03:04+00:00",
+        "2026-12-02",
+        "December 1, 2026",
+        "Desember 1, 2026, 09:03 (WIB)",
+    ]
+
+
 PAGES = {
     "home": ("/", None),
     "datasets": ("/dataset", None),
@@ -106,6 +121,13 @@ PAGES = {
 @pytest.mark.usefixtures("with_plugins")
 def test_pages_in_indonesian_have_no_english_interface_text(app, city):
     resource = city["datasets"]["terbuka"]["resources"][0]
+    for name in ("aduan-laksa-terbuka", "aduan-laksa-tertutup", "laksa"):  # dates in every form a page shows
+        helpers.call_action(
+            "package_patch",
+            context={"user": city["sysadmin"]["name"]},
+            id=name,
+            harvest_waktu="2026-12-01T02:03:04+00:00",
+        )
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import ckan
+from babel.dates import get_month_names
 from babel.messages.pofile import read_po
 
 HIDDEN_TAGS = {"script", "style", "noscript", "template", "code", "pre"}
@@ -60,6 +61,12 @@ SAME_IN_INDONESIAN = {
     "e-government",
     "URL:",
 }
+# Dates not in Indonesian form ("1 Desember 2026"): the month first, in either language ("Desember 1, 2026", as
+# CKAN's render_datetime with hours gives), and ISO 8601 as stored ("2026-12-01T02:03:04+00:00", "2026-12-02").
+_MONTHS = "|".join(
+    sorted({*get_month_names("wide", locale="id").values(), *get_month_names("wide", locale="en").values()})
+)
+DATE_NOT_INDONESIAN = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}(?!\d)")
 
 
 class _Collector(HTMLParser):
@@ -156,12 +163,13 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
 
 
 def untranslated(html: str) -> list[str]:
-    """The visible texts of a page (rendered in Indonesian) that are English interface strings."""
+    """The visible texts of a page (rendered in Indonesian) that are English interface strings or hold a date
+    not in Indonesian form."""
     exact, patterns = interface_strings()
     found = []
     for text in visible_texts(html):
         if text in SAME_IN_INDONESIAN:
             continue
-        if text in exact or any(p.match(text) for p in patterns):
+        if text in exact or any(p.match(text) for p in patterns) or DATE_NOT_INDONESIAN.search(text):
             found.append(text)
     return sorted(set(found))
