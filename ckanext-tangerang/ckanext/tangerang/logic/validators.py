@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.tangerang import codelists
+from ckanext.tangerang.bilingual import msg as _msg
 from ckanext.tangerang.web_security import BUILT_LINK_URL_TYPES, is_web_link
 
 Invalid = tk.Invalid
@@ -25,10 +26,6 @@ KODE_DAFTAR_DATA_RE = re.compile(r"^3671\.\d\.\d{2}\.\d{4}$")
 KODE_STANDAR_DATA_RE = re.compile(r"^SD\.\d\.\d{2}\.\d{4}$")
 FIRST_YEAR = 1945
 DEFAULT_LICENSE = "cc-by"
-
-
-def _msg(id_text: str, en_text: str) -> str:
-    return f"{id_text} / {en_text}"
 
 
 def _is_empty(value: Any) -> bool:
