@@ -22,8 +22,6 @@ Invalid = tk.Invalid
 missing = tk.missing
 
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-KODE_DAFTAR_DATA_RE = re.compile(r"^3671\.\d\.\d{2}\.\d{4}$")
-KODE_STANDAR_DATA_RE = re.compile(r"^SD\.\d\.\d{2}\.\d{4}$")
 FIRST_YEAR = 1945
 DEFAULT_LICENSE = "cc-by"
 
@@ -125,30 +123,26 @@ def tangerang_always_public(
     data[(*key[:-1], "private")] = False
 
 
-def tangerang_kode_daftar_data(value: Any) -> Any:
-    if _is_empty(value):
+def _code(value: Any, shape: str, what_id: str, what_en: str) -> Any:
+    """``value`` when it is empty or a code of the shape ``shape`` (see ``codelists.fits``), else ``Invalid``."""
+    if _is_empty(value) or codelists.fits(shape, value):
         return value
-    if not isinstance(value, str) or not KODE_DAFTAR_DATA_RE.match(value):
-        raise Invalid(
-            _msg(
-                f"Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r}",
-                f"Data list code does not match 3671.X.XX.XXXX: {value!r}",
-            )
+    raise Invalid(
+        _msg(
+            f"{what_id} tidak sesuai format {shape}: {value!r}",
+            f"{what_en} does not match {shape}: {value!r}",
         )
-    return value
+    )
+
+
+def tangerang_kode_daftar_data(value: Any) -> Any:
+    """An entry of the city's data list (Satu Data), ``3671.X.XX.XXXX``."""
+    return _code(value, codelists.KODE_DAFTAR_DATA, "Kode daftar data", "Data list code")
 
 
 def tangerang_kode_standar_data(value: Any) -> Any:
-    if _is_empty(value):
-        return value
-    if not isinstance(value, str) or not KODE_STANDAR_DATA_RE.match(value):
-        raise Invalid(
-            _msg(
-                f"Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r}",
-                f"Data standard code does not match SD.X.XX.XXXX: {value!r}",
-            )
-        )
-    return value
+    """A data standard (Satu Data), ``SD.X.XX.XXXX``."""
+    return _code(value, codelists.KODE_STANDAR_DATA, "Kode standar data", "Data standard code")
 
 
 def tangerang_aplikasi_exists(value: Any, context: Context) -> Any:
