@@ -6,6 +6,7 @@ field, and the API's 409 response, whatever the visitor's locale.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -21,7 +22,6 @@ from ckanext.tangerang.web_security import BUILT_LINK_URL_TYPES, is_web_link
 Invalid = tk.Invalid
 missing = tk.missing
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 FIRST_YEAR = 1945
 DEFAULT_LICENSE = "cc-by"
 
@@ -51,12 +51,15 @@ def tangerang_required_list(
         raise tk.StopOnError
 
 
-def tangerang_email(value: Any) -> Any:
+def tangerang_email(value: Any, context: Context) -> Any:
+    """CKAN's ``email_validator`` (the HTML standard's pattern) with the message in both languages; a value that
+    is not text gets the same message (core's validator would fail on it with a TypeError)."""
     if _is_empty(value):
         return value
-    if not isinstance(value, str) or not EMAIL_RE.match(value):
-        raise Invalid(_msg(f"Alamat surel tidak sah: {value!r}", f"Not a valid e-mail address: {value!r}"))
-    return value
+    if isinstance(value, str):
+        with contextlib.suppress(Invalid):
+            return tk.get_validator("email_validator")(value, context)
+    raise Invalid(_msg(f"Alamat surel tidak sah: {value!r}", f"Not a valid e-mail address: {value!r}"))
 
 
 def tangerang_year(value: Any) -> Any:
