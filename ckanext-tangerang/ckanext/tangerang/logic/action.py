@@ -166,9 +166,7 @@ def activity_diff(original_action, context: Context, data_dict: DataDict) -> dic
         if (access.is_limited(snapshot) and not access.may_download(context, snapshot.get("owner_org"))) or (
             activity.get("object_id") and access.package_is_withheld(context, activity["object_id"])
         ):
-            raise tk.NotAuthorized(
-                "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
-            )
+            raise tk.NotAuthorized(access.LIMITED_ACCESS_MSG)
     return result
 
 
