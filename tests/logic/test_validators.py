@@ -89,6 +89,16 @@ class TestEmail:
         assert email(value) is value
 
 
+DATA_LIST_MESSAGE = (
+    "Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r} / "
+    "Data list code does not match 3671.X.XX.XXXX: {value!r}"
+)
+STANDARD_MESSAGE = (
+    "Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r} / "
+    "Data standard code does not match SD.X.XX.XXXX: {value!r}"
+)
+
+
 class TestCodes:
     @pytest.mark.parametrize(
         ("validator", "value"),
@@ -103,29 +113,26 @@ class TestCodes:
         assert validator(value) == value
 
     @pytest.mark.parametrize(
-        "value",
+        ("validator", "value", "expected"),
         [
-            "3671.1.2.0001",
-            "3671.1.02.00001",
-            "3603.1.02.0001",  # another area's code (Kabupaten Tangerang)
-            "SD.1.02.0001",
-            "3671.1.02.0001\n",
-            "3671.1.02.000\u0661",  # an Arabic-Indic digit one
+            *(
+                (validators.tangerang_kode_daftar_data, value, DATA_LIST_MESSAGE)
+                for value in [
+                    "3671.1.2.0001",
+                    "3671.1.02.00001",
+                    "3603.1.02.0001",  # another area's code (Kabupaten Tangerang)
+                    "SD.1.02.0001",
+                    "3671.1.02.0001\n",
+                    "3671.1.02.000\u0661",  # an Arabic-Indic digit one
+                ]
+            ),
+            *(
+                (validators.tangerang_kode_standar_data, value, STANDARD_MESSAGE)
+                for value in ["SD.1.2.0001", "SD-1.02.0001", "sd.1.02.0001", "3671.1.02.0001"]
+            ),
         ],
     )
-    def test_a_data_list_code_off_its_shape_is_refused_quoting_the_shape(self, value):
+    def test_a_code_off_its_shape_is_refused_quoting_the_shape(self, validator, value, expected):
         with pytest.raises(tk.Invalid) as raised:
-            validators.tangerang_kode_daftar_data(value)
-        assert raised.value.error == (
-            f"Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r} / "
-            f"Data list code does not match 3671.X.XX.XXXX: {value!r}"
-        )
-
-    @pytest.mark.parametrize("value", ["SD.1.2.0001", "SD-1.02.0001", "sd.1.02.0001", "3671.1.02.0001"])
-    def test_a_data_standard_code_off_its_shape_is_refused_quoting_the_shape(self, value):
-        with pytest.raises(tk.Invalid) as raised:
-            validators.tangerang_kode_standar_data(value)
-        assert raised.value.error == (
-            f"Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r} / "
-            f"Data standard code does not match SD.X.XX.XXXX: {value!r}"
-        )
+            validator(value)
+        assert raised.value.error == expected.format(value=value)
