@@ -283,7 +283,7 @@ class TangerangHarvesterBase(HarvesterBase):
 
     def fetch_stage(self, harvest_object: Any) -> bool:
         self._payloads = {}
-        if self._status(harvest_object) == "delete":
+        if self._extra(harvest_object, "status") == "delete":
             return True
         try:
             run = self._job_run(harvest_object)
@@ -298,7 +298,7 @@ class TangerangHarvesterBase(HarvesterBase):
 
     def import_stage(self, harvest_object: Any) -> bool | str:
         try:
-            if self._status(harvest_object) == "delete":
+            if self._extra(harvest_object, "status") == "delete":
                 return self._withdraw(harvest_object)
             return self._import(harvest_object)
         except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
@@ -400,13 +400,6 @@ class TangerangHarvesterBase(HarvesterBase):
             "name": run.source_name,
             "title": run.source_title,
         }
-
-    @staticmethod
-    def _status(harvest_object: Any) -> str | None:
-        for extra in harvest_object.extras:
-            if extra.key == "status":
-                return extra.value
-        return None
 
     @staticmethod
     def _extra(harvest_object: Any, key: str) -> str | None:

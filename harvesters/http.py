@@ -27,14 +27,12 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+# The other harvester modules import msg from here too.
+from ckanext.tangerang.bilingual import msg
+
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-def msg(id_text: str, en_text: str) -> str:
-    """One message in both languages, as the portal's validators write them."""
-    return f"{id_text} / {en_text}"
 
 
 class HarvestHttpError(Exception):

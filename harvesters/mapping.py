@@ -42,7 +42,6 @@ PORTAL_FIELDS = frozenset(
 DATASET_FIELDS = frozenset(_key(f) for f in schema_fields("dataset_fields")) - PORTAL_FIELDS - {"owner_org"}
 # Descriptive fields a steward may edit; a re-harvest keeps the steward's value.
 PROTECTED_FIELDS = tuple(_key(f) for f in schema_fields("dataset_fields") if f.get("tangerang_protected"))
-RESOURCE_FIELDS = frozenset(f["field_name"] for f in schema_fields("resource_fields"))
 LIST_FIELDS = frozenset({"tags", "cakupan_wilayah"})
 
 _MISSING = object()

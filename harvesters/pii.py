@@ -230,9 +230,6 @@ def aggregate(
     ]
 
 
-POLICIES = ("tahan", "drop", "aggregate")
-
-
 @dataclass
 class GuardResult:
     columns: list[str]

@@ -192,16 +192,21 @@ def make_engine(url: str, timeout: int) -> sa.Engine:
 
 
 @contextmanager
+def _failing_as(id_text: str, en_text: str) -> Iterator[None]:
+    """A database error inside becomes a ``SqlError``: the message, then the error's first line (never the URL
+    nor the statement)."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        raise SqlError(msg(id_text, en_text) + f": {_readable(error)}") from None
+
+
+@contextmanager
 def read_only(engine: sa.Engine, timeout: int) -> Iterator[sa.Connection]:
     """A connection in a read-only transaction with a statement timeout; always rolled back."""
     backend = engine.url.get_backend_name()
-    try:
+    with _failing_as("Tidak dapat terhubung ke basis data", "Could not connect to the database"):
         connection = engine.connect()
-    except sa.exc.SQLAlchemyError as error:
-        raise SqlError(
-            msg("Tidak dapat terhubung ke basis data", "Could not connect to the database")
-            + f": {_readable(error)}"
-        ) from None
     try:
         if backend == "postgresql":
             connection.exec_driver_sql("SET TRANSACTION READ ONLY")
@@ -258,8 +263,12 @@ def read_table(
     max_rows = int(config.get("max_rows", DEFAULT_MAX_ROWS))
     schema = config.get("schema")
     engine = make_engine(url, timeout)
+    what = spec.get("query") or spec.get("table")
     try:
-        with read_only(engine, timeout) as connection:
+        with (
+            _failing_as(f"Kueri {what} gagal", f"The query {what} failed"),
+            read_only(engine, timeout) as connection,
+        ):
             if "query" in spec:
                 text = config["queries"][spec["query"]].strip().rstrip(";")
                 statement: Any = sa.text(text)
@@ -269,13 +278,6 @@ def read_table(
             columns = list(result.keys())
             rows = result.fetchmany(max_rows + 1)
             result.close()
-    except SqlError:
-        raise
-    except sa.exc.SQLAlchemyError as error:
-        what = spec.get("query") or spec.get("table")
-        raise SqlError(
-            msg(f"Kueri {what} gagal", f"The query {what} failed") + f": {_readable(error)}"
-        ) from None
     finally:
         engine.dispose()
     if len(rows) > max_rows:
@@ -335,13 +337,11 @@ class SqlHarvester(TangerangHarvesterBase):
         timeout = int(run.config.get("statement_timeout", DEFAULT_TIMEOUT))
         engine = make_engine(url, timeout)
         try:
-            with read_only(engine, timeout) as connection:
+            with (
+                _failing_as("Daftar tabel tidak dapat dibaca", "The list of tables could not be read"),
+                read_only(engine, timeout) as connection,
+            ):
                 relations = list_relations(connection, run.config.get("schema"))
-        except sa.exc.SQLAlchemyError as error:
-            raise SqlError(
-                msg("Daftar tabel tidak dapat dibaca", "The list of tables could not be read")
-                + f": {_readable(error)}"
-            ) from None
         finally:
             engine.dispose()
         listing = Listing(records=[])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ckan.plugins.toolkit as tk
 import pytest
 import rdflib
 from ckan.tests import factories, helpers
@@ -15,6 +16,7 @@ from ckanext.tangerang.dcat import (
     TGR,
     WALIDATA_ROLE,
 )
+from ckanext.tangerang.logic import validators
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
@@ -293,6 +295,38 @@ class TestParse:
         parsed = parse(text)
         for key in ("sektor", "cakupan_wilayah", "klasifikasi", "frekuensi"):
             assert key not in parsed, key
+
+    @staticmethod
+    def _with_codes(daftar: str, standar: str) -> str:
+        """TURTLE with an untyped data list notation and a standard known only by its ``dct:identifier``: the
+        profile takes them by their shape alone."""
+        return TURTLE.replace(
+            '"3671.1.02.0007"^^<https://data.tangerangkota.go.id/def/daftar-data>', f'"{daftar}"'
+        ).replace(
+            "dct:conformsTo <https://data.tangerangkota.go.id/def/standar-data/SD.1.02.0007>",
+            f'dct:conformsTo [ a dct:Standard ; dct:identifier "{standar}" ]',
+        )
+
+    def test_codes_of_their_shape_are_taken_without_our_uris(self):
+        parsed = parse(self._with_codes("3671.3.11.0042", "SD.3.11.0042"))
+        assert (parsed["kode_daftar_data"], parsed["kode_standar_data"]) == ("3671.3.11.0042", "SD.3.11.0042")
+
+    @pytest.mark.parametrize(
+        ("daftar", "standar"),
+        [
+            ("3671.1.2.0007", "SD.1.2.0007"),
+            ("3603.1.02.0007", "SD-1.02.0007"),
+            ("3671.1.02.00071", "SD.1.02.007"),
+        ],
+    )
+    def test_codes_the_schema_would_refuse_are_left_out(self, daftar, standar):
+        parsed = parse(self._with_codes(daftar, standar))
+        assert "kode_daftar_data" not in parsed and "kode_standar_data" not in parsed
+        # The schema's validators read the same shapes (codelists.py), so a harvest never brings what they refuse.
+        with pytest.raises(tk.Invalid):
+            validators.tangerang_kode_daftar_data(daftar)
+        with pytest.raises(tk.Invalid):
+            validators.tangerang_kode_standar_data(standar)
 
     @pytest.mark.parametrize("klasifikasi", ["terbuka", "terbatas", "tertutup"])
     def test_round_trip(self, klasifikasi):

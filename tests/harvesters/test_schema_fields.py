@@ -49,8 +49,3 @@ def test_protected_fields_are_the_schemas_marked_ones():
     assert set(mapping.PROTECTED_FIELDS) <= mapping.DATASET_FIELDS
     # Identity and provenance are the harvest's, never a steward's to keep.
     assert not {"name", "aplikasi_sumber", "owner_org"} & set(mapping.PROTECTED_FIELDS)
-
-
-def test_resource_fields_come_from_the_schema():
-    assert {f["field_name"] for f in schema()["resource_fields"]} == mapping.RESOURCE_FIELDS
-    assert {"url", "name", "format", "kamus_data", "jumlah_baris"} <= mapping.RESOURCE_FIELDS

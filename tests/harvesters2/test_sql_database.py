@@ -120,3 +120,18 @@ def test_statement_timeout(pg_url):
     config = {"statement_timeout": 1, "queries": {"tidur": "SELECT pg_sleep(3) AS x"}}
     with pytest.raises(sql.SqlError, match="statement timeout"):
         sql.read_table(pg_url, config, {"id": "s", "query": "tidur"})
+
+
+def test_a_database_error_is_reported_by_its_first_line_without_the_statement():
+    error = sa.exc.OperationalError(
+        "SELECT * FROM rahasia WHERE p = :p", {"p": "sandi"}, Exception("boom\ndetail")
+    )
+    with pytest.raises(sql.SqlError) as raised, sql._failing_as("Daftar tabel gagal", "Listing failed"):
+        raise error
+    assert str(raised.value) == "Daftar tabel gagal / Listing failed: Exception: boom"
+
+
+def test_other_errors_pass_through_unchanged():
+    with pytest.raises(sql.SqlError) as raised, sql._failing_as("a", "b"):
+        raise sql.SqlError("Columns not in x")
+    assert str(raised.value) == "Columns not in x"

@@ -16,6 +16,9 @@ from tests.helpers import valid_dataset
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 SECRET_URL = "https://files.example.go.id/terbatas/data-2025.csv"
+LIMITED_ACCESS = (
+    "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
+)
 
 
 def url_of(klasifikasi: str) -> str:
@@ -147,7 +150,9 @@ class TestApi:
             assert "Puskesmas Cipondoh" in dump.body
         else:
             assert search.status_code == 403
+            assert search.json["error"]["message"].endswith(LIMITED_ACCESS)
             assert info.status_code == 403
+            assert info.json["error"]["message"].endswith(LIMITED_ACCESS)
             assert dump.status_code == 403
             assert "Puskesmas Cipondoh" not in dump.body
 

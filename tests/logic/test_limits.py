@@ -6,7 +6,7 @@ import pytest
 from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.tangerang.logic import limits, validators
+from ckanext.tangerang.logic import limits
 from tests.helpers import valid_dataset
 
 
@@ -79,35 +79,6 @@ def test_empty_values_numbers_and_booleans_pass_where_the_field_takes_them():
     assert _rule(validators="boolean_validator").errors(False) is None
     assert _rule(preset="tangerang_codes").errors(["36.71", "36.71.01"]) is None
     assert _rule(preset="tangerang_codes").errors([1]) == [limits.MSG_CHOICES]
-
-
-@pytest.mark.parametrize(
-    "validator",
-    [
-        validators.tangerang_kode_daftar_data,
-        validators.tangerang_kode_standar_data,
-        validators.tangerang_http_url,
-        validators.tangerang_email,
-    ],
-)
-@pytest.mark.parametrize("value", [["x"], {"a": 1}, 5])
-def test_our_value_validators_answer_a_field_error_for_any_type(validator, value):
-    with pytest.raises(tk.Invalid, match=" / "):
-        validator(value)
-
-
-@pytest.mark.parametrize("value", [["tertutup"], {"a": 1}, 5])
-def test_the_access_class_does_not_crash_on_other_types(value):
-    data = {("klasifikasi",): value}
-    validators.tangerang_klasifikasi_sets_private(("klasifikasi",), data, {}, {})
-    assert ("private",) not in data
-
-
-@pytest.mark.parametrize("value", [["tahunan"], {"a": 1}, 5])
-def test_the_next_update_does_not_crash_on_other_frequency_types(value):
-    data = {("frekuensi",): value, ("pemutakhiran_berikutnya",): None}
-    validators.tangerang_next_update(("pemutakhiran_berikutnya",), data, {}, {})
-    assert data[("pemutakhiran_berikutnya",)] is None
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")

@@ -1,10 +1,12 @@
-"""The portal's code lists, read once from ``ckanext.tangerang.schemas.codelists`` (see its SOURCES.md)."""
+"""The portal's code lists, read once from ``ckanext.tangerang.schemas.codelists`` (see its SOURCES.md), and the
+shapes of the Satu Data codes that are not listed but written by stewards."""
 
 from __future__ import annotations
 
 import csv
 import functools
 import io
+import re
 from importlib import resources
 
 
@@ -24,3 +26,20 @@ def by_code(name: str, key: str = "kode") -> dict[str, dict[str, str]]:
 def opds() -> tuple[dict[str, str], ...]:
     """The city's perangkat daerah (OPD), one CKAN organization each."""
     return rows("opd_tangerang")
+
+
+# The Satu Data codes as the forms and messages show them, each X one digit: an entry of the city's data list
+# (Kota Tangerang's Kemendagri area code 3671, affairs code, serial) and a data standard.
+KODE_DAFTAR_DATA = "3671.X.XX.XXXX"
+KODE_STANDAR_DATA = "SD.X.XX.XXXX"
+
+
+@functools.cache
+def _shape_pattern(shape: str) -> re.Pattern[str]:
+    return re.compile("".join("[0-9]" if char == "X" else re.escape(char) for char in shape))
+
+
+def fits(shape: str, value: object) -> bool:
+    """Whether ``value`` is text of the code shape ``shape`` (``KODE_DAFTAR_DATA``, ``KODE_STANDAR_DATA``): each
+    ``X`` one digit 0-9, everything else as written, nothing before or after."""
+    return isinstance(value, str) and _shape_pattern(shape).fullmatch(value) is not None

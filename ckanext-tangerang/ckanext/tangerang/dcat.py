@@ -81,8 +81,6 @@ ACCESS_RIGHT_TO_KLASIFIKASI = {
 # uses in its examples, in INSPIRE's published code list.
 WALIDATA_ROLE = URIRef("http://inspire.ec.europa.eu/metadata-codelist/ResponsiblePartyRole/custodian")
 
-KODE_DAFTAR_DATA_RE = re.compile(r"^3671\.\d\.\d{2}\.\d{4}$")
-KODE_STANDAR_DATA_RE = re.compile(r"^SD\.\d\.\d{2}\.\d{4}$")
 APLIKASI_PATH_RE = re.compile(r"/aplikasi/([a-z0-9_-]{2,100})/?$")
 YEAR_RE = re.compile(r"^(\d{4})")
 
@@ -412,9 +410,9 @@ class TangerangDCATProfile(RDFProfile):
         for standard in self.g.objects(dataset_ref, DCT.conformsTo):
             text = str(standard)
             kode = text[len(STANDAR_BASE) :] if text.startswith(STANDAR_BASE) else ""
-            if not KODE_STANDAR_DATA_RE.match(kode):
+            if not codelists.fits(codelists.KODE_STANDAR_DATA, kode):
                 kode = self._object_value(standard, DCT.identifier)
-            if KODE_STANDAR_DATA_RE.match(kode or ""):
+            if codelists.fits(codelists.KODE_STANDAR_DATA, kode):
                 dataset_dict["kode_standar_data"] = kode
                 consumed.setdefault("conforms_to", set()).add(text)
                 break
@@ -423,7 +421,8 @@ class TangerangDCATProfile(RDFProfile):
         for identifier in self.g.objects(dataset_ref, ADMS.identifier):
             notation = self._object(identifier, SKOS.notation)
             if isinstance(notation, Literal) and (
-                notation.datatype == DAFTAR_DATA_SCHEME or KODE_DAFTAR_DATA_RE.match(str(notation))
+                notation.datatype == DAFTAR_DATA_SCHEME
+                or codelists.fits(codelists.KODE_DAFTAR_DATA, str(notation))
             ):
                 dataset_dict["kode_daftar_data"] = str(notation)
                 consumed.setdefault("alternate_identifier", set()).add(str(identifier))

@@ -16,7 +16,13 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.types import Context
 
+from ckanext.tangerang.bilingual import msg
+
 LIMITED = "terbatas"
+# Why a terbatas dataset's data (a DataStore table, an activity diff) is refused to those who may not download it.
+LIMITED_ACCESS_MSG = msg(
+    "Akses data terbatas untuk perangkat daerah pemilik.", "Data access is limited to the owning OPD."
+)
 # Keys of a resource dict, or of a flattened Solr result, that lead to the data itself. download_url and
 # access_url are what the DCAT harvester brings from dcat:downloadURL and dcat:accessURL.
 RESOURCE_DATA_KEYS = ("url", "download_url", "access_url")

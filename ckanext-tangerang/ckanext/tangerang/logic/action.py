@@ -105,37 +105,31 @@ def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> dic
     return answer
 
 
-def _redacting_list(name: str):
-    """A chained activity-list action whose dataset snapshots lose terbatas data for outsiders."""
-
-    # GET stays allowed, as for the original.
-    @tk.side_effect_free
-    @tk.chained_action
-    def action(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
-        try:
-            activities = original_action(context, data_dict)
-        except tk.NotAuthorized:
-            if name != "package_activity_list":
-                raise
-            # A dataset the caller may not read does not exist for them (a 403 would confirm it does).
-            raise tk.ObjectNotFound("Dataset tidak ditemukan. / Dataset not found.") from None
-        for activity in activities:
-            access.redact_activity(context, activity)
-        return activities
-
-    action.__name__ = name
-    action.__doc__ = (
-        f"CKAN's ``{name}``; terbatas datasets' data is left out for those who may not download it."
-    )
-    return action
+@tk.side_effect_free  # GET stays allowed, as for the originals
+@tk.chained_action
+def _redacted_activity_list(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """CKAN's activity list of the same name; terbatas datasets' data is left out for those who may not
+    download it."""
+    activities = original_action(context, data_dict)
+    for activity in activities:
+        access.redact_activity(context, activity)
+    return activities
 
 
-package_activity_list = _redacting_list("package_activity_list")
-organization_activity_list = _redacting_list("organization_activity_list")
-group_activity_list = _redacting_list("group_activity_list")
-user_activity_list = _redacting_list("user_activity_list")
-dashboard_activity_list = _redacting_list("dashboard_activity_list")
-recently_changed_packages_activity_list = _redacting_list("recently_changed_packages_activity_list")
+# The one wrapper, chained onto each of CKAN's activity lists (CKAN chains it under each name separately).
+organization_activity_list = group_activity_list = user_activity_list = _redacted_activity_list
+dashboard_activity_list = recently_changed_packages_activity_list = _redacted_activity_list
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_activity_list(original_action, context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """CKAN's ``package_activity_list``; terbatas datasets' data is left out for those who may not download it,
+    and a dataset the caller may not read is not found (a 403 would confirm that it exists)."""
+    try:
+        return _redacted_activity_list(original_action, context, data_dict)
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound("Dataset tidak ditemukan. / Dataset not found.") from None
 
 
 @tk.side_effect_free
@@ -166,9 +160,7 @@ def activity_diff(original_action, context: Context, data_dict: DataDict) -> dic
         if (access.is_limited(snapshot) and not access.may_download(context, snapshot.get("owner_org"))) or (
             activity.get("object_id") and access.package_is_withheld(context, activity["object_id"])
         ):
-            raise tk.NotAuthorized(
-                "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
-            )
+            raise tk.NotAuthorized(access.LIMITED_ACCESS_MSG)
     return result
 
 

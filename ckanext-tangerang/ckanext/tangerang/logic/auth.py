@@ -58,8 +58,6 @@ package_delete = harvest_sources.auth_package_delete
 package_show = harvest_sources.auth_package_show
 package_update = harvest_sources.auth_package_update
 
-_WITHHELD = "Akses data terbatas untuk perangkat daerah pemilik. / Data access is limited to the owning OPD."
-
 
 def _withheld(context: Context, resource_id: str | None) -> bool:
     if resource_id == "_table_metadata":
@@ -72,7 +70,7 @@ def _withheld(context: Context, resource_id: str | None) -> bool:
 @tk.auth_allow_anonymous_access
 def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     if _withheld(context, data_dict.get("resource_id")):
-        return {"success": False, "msg": _WITHHELD}
+        return {"success": False, "msg": access.LIMITED_ACCESS_MSG}
     return next_auth(context, data_dict)
 
 
@@ -80,7 +78,7 @@ def datastore_search(next_auth: AuthFunction, context: Context, data_dict: DataD
 @tk.auth_allow_anonymous_access
 def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     if _withheld(context, data_dict.get("id") or data_dict.get("resource_id")):
-        return {"success": False, "msg": _WITHHELD}
+        return {"success": False, "msg": access.LIMITED_ACCESS_MSG}
     return next_auth(context, data_dict)
 
 

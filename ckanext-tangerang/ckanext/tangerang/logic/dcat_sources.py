@@ -26,7 +26,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import DataDict
 
-from ckanext.tangerang.harvesters.http import msg
+from ckanext.tangerang.bilingual import msg
 from ckanext.tangerang.logic.harvest_sources import SOURCE_TYPE as HARVEST_SOURCE
 from ckanext.tangerang.logic.validators import tangerang_aplikasi_exists
 

@@ -17,6 +17,8 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.types import Context, DataDict
 
+from ckanext.tangerang.bilingual import msg
+
 log = logging.getLogger(__name__)
 
 # Parameters a caller may send; CKAN's own are all here except Solr's query-parser knobs (defType, qf, mm, tie,
@@ -57,7 +59,7 @@ class SearchParameterError(tk.ValidationError, SearchQueryError):
 
 
 def _bad(field: str, indonesian: str, english: str) -> SearchParameterError:
-    return SearchParameterError({field: [f"{indonesian} / {english}"]})
+    return SearchParameterError({field: [msg(indonesian, english)]})
 
 
 def _names(value: Any, field: str) -> list[str]:

@@ -6,6 +6,7 @@ field, and the API's 409 response, whatever the visitor's locale.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -15,20 +16,14 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
 from ckanext.tangerang import codelists
+from ckanext.tangerang.bilingual import msg as _msg
 from ckanext.tangerang.web_security import BUILT_LINK_URL_TYPES, is_web_link
 
 Invalid = tk.Invalid
 missing = tk.missing
 
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-KODE_DAFTAR_DATA_RE = re.compile(r"^3671\.\d\.\d{2}\.\d{4}$")
-KODE_STANDAR_DATA_RE = re.compile(r"^SD\.\d\.\d{2}\.\d{4}$")
 FIRST_YEAR = 1945
 DEFAULT_LICENSE = "cc-by"
-
-
-def _msg(id_text: str, en_text: str) -> str:
-    return f"{id_text} / {en_text}"
 
 
 def _is_empty(value: Any) -> bool:
@@ -56,12 +51,15 @@ def tangerang_required_list(
         raise tk.StopOnError
 
 
-def tangerang_email(value: Any) -> Any:
+def tangerang_email(value: Any, context: Context) -> Any:
+    """CKAN's ``email_validator`` (the HTML standard's pattern) with the message in both languages; a value that
+    is not text gets the same message (core's validator would fail on it with a TypeError)."""
     if _is_empty(value):
         return value
-    if not isinstance(value, str) or not EMAIL_RE.match(value):
-        raise Invalid(_msg(f"Alamat surel tidak sah: {value!r}", f"Not a valid e-mail address: {value!r}"))
-    return value
+    if isinstance(value, str):
+        with contextlib.suppress(Invalid):
+            return tk.get_validator("email_validator")(value, context)
+    raise Invalid(_msg(f"Alamat surel tidak sah: {value!r}", f"Not a valid e-mail address: {value!r}"))
 
 
 def tangerang_year(value: Any) -> Any:
@@ -128,30 +126,26 @@ def tangerang_always_public(
     data[(*key[:-1], "private")] = False
 
 
-def tangerang_kode_daftar_data(value: Any) -> Any:
-    if _is_empty(value):
+def _code(value: Any, shape: str, what_id: str, what_en: str) -> Any:
+    """``value`` when it is empty or a code of the shape ``shape`` (see ``codelists.fits``), else ``Invalid``."""
+    if _is_empty(value) or codelists.fits(shape, value):
         return value
-    if not isinstance(value, str) or not KODE_DAFTAR_DATA_RE.match(value):
-        raise Invalid(
-            _msg(
-                f"Kode daftar data tidak sesuai format 3671.X.XX.XXXX: {value!r}",
-                f"Data list code does not match 3671.X.XX.XXXX: {value!r}",
-            )
+    raise Invalid(
+        _msg(
+            f"{what_id} tidak sesuai format {shape}: {value!r}",
+            f"{what_en} does not match {shape}: {value!r}",
         )
-    return value
+    )
+
+
+def tangerang_kode_daftar_data(value: Any) -> Any:
+    """An entry of the city's data list (Satu Data), ``3671.X.XX.XXXX``."""
+    return _code(value, codelists.KODE_DAFTAR_DATA, "Kode daftar data", "Data list code")
 
 
 def tangerang_kode_standar_data(value: Any) -> Any:
-    if _is_empty(value):
-        return value
-    if not isinstance(value, str) or not KODE_STANDAR_DATA_RE.match(value):
-        raise Invalid(
-            _msg(
-                f"Kode standar data tidak sesuai format SD.X.XX.XXXX: {value!r}",
-                f"Data standard code does not match SD.X.XX.XXXX: {value!r}",
-            )
-        )
-    return value
+    """A data standard (Satu Data), ``SD.X.XX.XXXX``."""
+    return _code(value, codelists.KODE_STANDAR_DATA, "Kode standar data", "Data standard code")
 
 
 def tangerang_aplikasi_exists(value: Any, context: Context) -> Any:
