@@ -128,8 +128,9 @@ def harvest_sources_private() -> None:
     Idempotent; the stack's start runs it."""
     import ckan.plugins.toolkit as tk
 
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    result = tk.get_action("tangerang_harvest_sources_private")({"user": site_user["name"]}, {})
+    from ckanext.tangerang.logic.site_user import site_context
+
+    result = tk.get_action("tangerang_harvest_sources_private")(site_context(), {})
     click.echo(
         f"Sumber panen dijadikan privat / harvest sources made private: {len(result['changed'])} "
         f"{' '.join(result['changed'])}".rstrip()

@@ -26,6 +26,8 @@ import ckan.plugins.toolkit as tk
 import requests
 import sqlalchemy as sa
 
+from ckanext.tangerang.logic.site_user import site_context
+
 log = logging.getLogger(__name__)
 
 SIMPUS_DSN_ENV = "TANGERANG_DEMO_SIMPUS_DSN"
@@ -277,11 +279,6 @@ def demo_sources(upstream: str, listings: dict[str, list[dict[str, Any]]]) -> li
 
 
 # --- registering and running -----------------------------------------------------------------------------
-
-
-def site_context() -> dict[str, Any]:
-    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": user["name"]}
 
 
 def fetch_listings(upstream: str, slugs: Iterable[str], timeout: float = 30) -> dict[str, list[dict]]:
