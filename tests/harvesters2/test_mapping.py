@@ -10,7 +10,7 @@ import pytest
 
 from ckanext.tangerang.harvesters import app_registry, sql
 from ckanext.tangerang.harvesters.tables import prepare_table
-from ckanext.tangerang.logic import demo_harvest
+from ckanext.tangerang.logic import demo_harvest, harvest_report
 
 DATA = Path(__file__).parent / "data"
 
@@ -222,7 +222,7 @@ def test_format_report_is_a_table():
             "errors": 1,
         }
     ]
-    lines = demo_harvest.format_report(rows).splitlines()
+    lines = harvest_report.format_report(rows).splitlines()
     assert lines[0].split() == [
         "source", "type", "last", "job", "status", "finished", "added", "updated", "unchanged", "withdrawn", "errors", "duration"
     ]  # fmt: skip
