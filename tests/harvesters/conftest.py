@@ -1,6 +1,6 @@
 """Fixtures of the harvester tests: the sample upstream in a thread, the real harvest consumers as
-subprocesses (``ckan tangerang gather-consumer|fetch-consumer`` on test.ini and Redis db 1), and a helper that
-runs a job through the queue and waits for ``harvest_jobs_run`` to finish it."""
+subprocesses (``ckan tangerang gather-consumer|fetch-consumer`` on test.ini and Redis db 1), the SIMPUS sample
+database, and a helper that runs a job through the queue and waits for ``harvest_jobs_run`` to finish it."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 CKAN = Path(sys.executable).with_name("ckan")
+# The variable the SQL sources of the tests name for the SIMPUS database. The consumer subprocesses inherit
+# os.environ when the fixture starts them.
+SIMPUS_ENV = "TANGERANG_TEST_SIMPUS_DSN"
+if os.environ.get("TANGERANG_TEST_SQL_URL"):
+    os.environ.setdefault(SIMPUS_ENV, os.environ["TANGERANG_TEST_SQL_URL"])
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +31,20 @@ def upstream():
     yield base
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def simpus_url():
+    """The stack's PostgreSQL database of the tests, loaded with the SIMPUS sample."""
+    url = os.environ.get("TANGERANG_TEST_SQL_URL")
+    if not url:
+        pytest.fail(
+            "TANGERANG_TEST_SQL_URL is not set: run with the environment of var/test.env (make test does)."
+        )
+    from sample_upstream import load_sql
+
+    load_sql(url)
+    return url
 
 
 @pytest.fixture
@@ -106,14 +125,20 @@ def consumers(tmp_path_factory):
     procs.stop()
 
 
-@pytest.fixture
-def harvest_env(clean_db, consumers):
-    """A clean database and queues, a sysadmin, an OPD and the LAKSA application record."""
-    from ckan.tests import factories, helpers
+def empty_queues(consumers: Consumers) -> None:
+    """Empty the harvest queues, with the consumers still running."""
     from ckanext.harvest import queue
 
     queue.purge_queues()
     assert consumers.alive(), consumers.log("fetch-consumer")[-3000:]
+
+
+@pytest.fixture
+def harvest_env(clean_db, consumers):
+    """A clean database and queues, a sysadmin, an OPD and the LAKSA application record."""
+    from ckan.tests import factories, helpers
+
+    empty_queues(consumers)
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="diskominfo", title="Dinas Komunikasi dan Informatika")
     for slug, title in (("laksa", "LAKSA"), ("sobatdukcapil", "SobatDukcapil")):
@@ -129,6 +154,25 @@ def harvest_env(clean_db, consumers):
             status_aplikasi="aktif",
         )
     return {"sysadmin": sysadmin, "org": org, "user": sysadmin["name"]}
+
+
+@pytest.fixture
+def opds_env(clean_db, consumers):
+    """A clean database and queues, a sysadmin and three OPDs (the registry names more; those fall back to
+    the source's owner)."""
+    from ckan.tests import factories
+
+    empty_queues(consumers)
+    sysadmin = factories.Sysadmin()
+    orgs = {
+        name: factories.Organization(name=name, title=title)
+        for name, title in (
+            ("diskominfo", "Dinas Komunikasi dan Informatika"),
+            ("dinkes", "Dinas Kesehatan"),
+            ("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil"),
+        )
+    }
+    return {"sysadmin": sysadmin, "org": orgs["diskominfo"], "orgs": orgs, "user": sysadmin["name"]}
 
 
 def catalogue_source(env, upstream, names, name="katalog-json", rows=10, description=False):

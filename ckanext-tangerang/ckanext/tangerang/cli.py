@@ -67,11 +67,12 @@ def demo_harvest(upstream: str | None, timeout: int) -> None:
     import os
 
     from ckanext.tangerang.logic import demo_harvest as logic
+    from ckanext.tangerang.logic import harvest_report as report
 
     base = upstream or f"http://127.0.0.1:{os.environ.get('TANGERANG_UPSTREAM_PORT', '58080')}"
     result = logic.demo_harvest(base, timeout=timeout, progress=click.echo)
     click.echo("")
-    click.echo(logic.format_report(logic.harvest_report()))
+    click.echo(report.format_report(report.harvest_report()))
     totals = result["totals"]
     click.echo(
         f"\nAplikasi: {totals['aplikasi']} ({totals['e-government']} e-government, "
@@ -128,8 +129,9 @@ def harvest_sources_private() -> None:
     Idempotent; the stack's start runs it."""
     import ckan.plugins.toolkit as tk
 
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    result = tk.get_action("tangerang_harvest_sources_private")({"user": site_user["name"]}, {})
+    from ckanext.tangerang.logic.site_user import site_context
+
+    result = tk.get_action("tangerang_harvest_sources_private")(site_context(), {})
     click.echo(
         f"Sumber panen dijadikan privat / harvest sources made private: {len(result['changed'])} "
         f"{' '.join(result['changed'])}".rstrip()
@@ -143,15 +145,15 @@ def harvest_report(source: str | None, as_json: bool) -> None:
     """Per harvest source: last job, counts (added/updated/unchanged/withdrawn/errors) and duration."""
     import json
 
-    from ckanext.tangerang.logic import demo_harvest as logic
+    from ckanext.tangerang.logic import harvest_report as report
 
-    rows = logic.harvest_report(source)
+    rows = report.harvest_report(source)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif not rows:
         click.echo("Belum ada sumber panen / no harvest sources yet.")
     else:
-        click.echo(logic.format_report(rows))
+        click.echo(report.format_report(rows))
 
 
 @tangerang.command("relabel-activities")

@@ -9,7 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.tangerang import codelists
-from ckanext.tangerang.logic.seed import _site_context
+from ckanext.tangerang.logic.site_user import site_context
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,10 @@ def load_reference_datasets() -> dict[str, int]:
     counts = {"created": 0, "existing": 0}
     for spec in REFERENCE_DATASETS:
         try:
-            package = tk.get_action("package_show")(_site_context(), {"id": spec["name"]})
+            package = tk.get_action("package_show")(site_context(), {"id": spec["name"]})
         except tk.ObjectNotFound:
             package = tk.get_action("package_create")(
-                _site_context(),
+                site_context(),
                 {
                     "name": spec["name"],
                     "title": spec["title"],
@@ -106,7 +106,7 @@ def load_reference_datasets() -> dict[str, int]:
             continue
         records = _records(spec["codelist"])
         tk.get_action("datastore_create")(
-            _site_context(),
+            site_context(),
             {
                 "resource": {"package_id": package["id"], "name": spec["title"], "format": "CSV"},
                 "fields": _fields(list(records[0])),

@@ -1,39 +1,52 @@
 """The harvest demo: one harvest source per sample application and source type, run through the real queue.
 
-``register_sources`` creates or updates the sources (idempotent, by name); ``run_sources`` creates a job per
+The sources are data (``demo_sources.yaml``); ``demo_sources`` completes them from the sample upstream's own
+listings (``/apps/<slug>/datasets``), so each table keeps the metadata its application declares. The SQL source
+reads the SIMPUS database through the URL in the environment variable :data:`SIMPUS_DSN_ENV` of the harvest
+workers (the local stack sets it).
+
+``register_sources`` creates the sources that are missing (idempotent, by name); ``run_sources`` creates a job per
 source on the Redis gather queue, where the stack's ``ckan tangerang gather-consumer`` and ``fetch-consumer``
 do the work, and waits (bounded, with progress) until every job is finished. The application registry is
 registered and runs first, because the other sources' datasets point at its ``aplikasi`` records
 (``aplikasi_sumber``), which a DCAT source's config must name when it is saved.
-
-``harvest_report`` is what ``ckan tangerang harvest-report`` prints: per source, its last job and counts.
-
-The sources are built from the sample upstream's own listings (``/apps/<slug>/datasets``), so each table keeps
-the metadata its application declares. The SQL source reads the SIMPUS database through the URL in the
-environment variable :data:`SIMPUS_DSN_ENV` of the harvest workers (the local stack sets it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import copy
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 import requests
 import sqlalchemy as sa
+import yaml
+
+from ckanext.tangerang.logic.site_user import site_context
 
 log = logging.getLogger(__name__)
 
 SIMPUS_DSN_ENV = "TANGERANG_DEMO_SIMPUS_DSN"
 LEVELS = {"kota", "kecamatan", "kelurahan"}
-REGISTRY_SOURCE = "registri-aplikasi-kota"
-# Organizations the datasets of the seven applications belong to: the stock CKAN harvester takes the other
-# (generated) records of the sample CKAN, so that no dataset is harvested twice.
-APP_OPDS = ["diskominfo", "disdukcapil", "dishub", "disperindagkop-ukm", "disnaker", "dinkes"]
+
+
+@cache
+def _definition() -> dict[str, Any]:
+    """``demo_sources.yaml``, read once (callers copy what they change)."""
+    return yaml.safe_load(resources.files(__package__).joinpath("demo_sources.yaml").read_text("utf-8"))
+
+
+REGISTRY_SOURCE = next(
+    s["name"] for s in _definition()["sources"] if s["source_type"] == "tangerang_app_registry"
+)
+# Organizations the datasets of the seven applications belong to (demo_sources.yaml says why).
+APP_OPDS: list[str] = list(_definition()["app_opds"])
 
 Progress = Callable[[str], None]
 
@@ -81,13 +94,6 @@ def tabular_tables(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return tables
 
 
-SIMPUS_QUERY = (
-    "SELECT kecamatan_kode, puskesmas_kode, puskesmas_nama, bulan, layanan, jumlah_kunjungan "
-    "FROM v_kunjungan_puskesmas WHERE kecamatan_kode = :kecamatan "
-    "ORDER BY puskesmas_kode, bulan, layanan"
-)
-
-
 def sql_tables(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Table specs of the SQL harvester for SIMPUS: the city-wide view, and one named query per kecamatan."""
     tables = []
@@ -98,6 +104,7 @@ def sql_tables(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         table: dict[str, Any] = {"id": record["id"], "dataset": listing_fields(record)}
         codes = [c for c in record.get("cakupan_wilayah") or [] if c.count(".") == 2]
         if "WHERE" in str(sql.get("kueri", "")).upper() and codes:
+            # The named query of the SQL source in demo_sources.yaml.
             table.update(query="kunjungan_puskesmas", params={"kecamatan": codes[0]})
         else:
             table.update(table=sql["tabel"], order_by=["bulan", "kecamatan_kode", "layanan"])
@@ -106,185 +113,43 @@ def sql_tables(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return tables
 
 
+# What ``tables: <kind>`` in demo_sources.yaml builds from an application's listing.
+TABLES: dict[str, Callable[[Iterable[dict[str, Any]]], list[dict[str, Any]]]] = {
+    "tabular": tabular_tables,
+    "sql": sql_tables,
+}
+
+
 def json_api_config(aplikasi: str) -> dict[str, Any]:
     """Every dataset an application lists becomes a dataset (its metadata, with links to its APIs)."""
-    return {
-        "aplikasi_sumber": aplikasi,
-        "records_path": "data",
-        "pagination": {"type": "none", "total_path": "total"},
-        "fields": {
-            "name": "id",
-            "title": "judul",
-            "notes": "deskripsi",
-            "tags": "kata_kunci",
-            "klasifikasi": "klasifikasi",
-            "sektor": "sektor",
-            "frekuensi": "frekuensi",
-            "cakupan_wilayah": "cakupan_wilayah",
-            "tingkat_penyajian": "tingkat_penyajian",
-            "satuan": "satuan",
-            "ukuran": "ukuran",
-            "tahun_awal": "tahun",
-            "tahun_akhir": "tahun",
-        },
-        "resources_path": "distribusi",
-        "resource_fields": {"url": "url", "name": "judul", "format": "format"},
-    }
+    return {"aplikasi_sumber": aplikasi, **copy.deepcopy(_definition()["listing_config"])}
 
 
 def demo_sources(upstream: str, listings: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Every demo source as a ``harvest_source_create`` payload; ``listings`` maps application slug → the
-    datasets of its ``/apps/<slug>/datasets``. Pure."""
+    """Every demo source of ``demo_sources.yaml`` as a ``harvest_source_create`` payload; ``listings`` maps
+    application slug → the datasets of its ``/apps/<slug>/datasets``. Pure."""
     up = upstream.rstrip("/")
-
-    def source(name, title, kind, url, org, frequency, config):
-        return {
-            "name": name,
-            "title": title,
-            "source_type": kind,
-            "url": url,
-            "owner_org": org,
-            "frequency": frequency,
-            "config": json.dumps(config, ensure_ascii=False, sort_keys=True) if config is not None else "",
-        }
-
-    sources = [
-        source(
-            REGISTRY_SOURCE,
-            "Registri Aplikasi Kota Tangerang (Tangerang LIVE)",
-            "tangerang_app_registry",
-            f"{up}/registry/api/v1/aplikasi",
-            "diskominfo",
-            "WEEKLY",
-            {"per_page": 100},
-        )
-    ]
-    for slug, org, title, frequency in (
-        ("laksa", "diskominfo", "LAKSA: daftar dataset (API JSON)", "DAILY"),
-        ("tangerang-ayo", "dishub", "Tangerang Ayo (e-KIR): daftar dataset (API JSON)", "WEEKLY"),
-        ("tangerang-cakap-kerja", "disnaker", "Tangerang Cakap Kerja: daftar dataset (API JSON)", "MONTHLY"),
-    ):
-        sources.append(
-            source(
-                f"{slug}-api-json",
-                title,
-                "tangerang_json_api",
-                f"{up}/apps/{slug}/datasets",
-                org,
-                frequency,
-                json_api_config(slug),
-            )
-        )
-    sources.append(
-        source(
-            "laksa-pengaduan-mentah-agregat",
-            "LAKSA: pengaduan 2025 diagregasi (API JSON, tabel)",
-            "tangerang_json_api",
-            f"{up}/apps/laksa/api/pengaduan-mentah",
-            "diskominfo",
-            "DAILY",
-            {
-                "mode": "table",
-                "aplikasi_sumber": "laksa",
-                "params": {"tahun": 2025},
-                "pagination": {"type": "page", "size": 500, "total_path": "total"},
-                "data_pribadi": "aggregate",
-                "agregasi": ["kecamatan_kode", "kategori", "status"],
-                "defaults": {
-                    "klasifikasi": "terbuka",
-                    "sektor": "2.16",
-                    "frekuensi": "harian",
-                    "cakupan_wilayah": ["36.71"],
-                    "tingkat_penyajian": "kecamatan",
-                    "tahun_awal": "2025",
-                    "tahun_akhir": "2025",
-                },
-                "table": {
-                    "id": "laksa-pengaduan-2025-agregat",
-                    "dataset": {
-                        "title": "Jumlah Pengaduan LAKSA 2025 per Kecamatan, Kategori dan Status",
-                        "notes": "Pengaduan warga 2025 dari LAKSA, dihitung per kecamatan, kategori dan status. "
-                        "Data pribadi pelapor (NIK, telepon, nama, alamat, surel) tidak diterbitkan. "
-                        "Data contoh (sample data), bukan data resmi Pemkot Tangerang.",
-                        "tags": ["pengaduan", "laksa"],
-                    },
-                },
-            },
-        )
-    )
-    for slug, org, title, frequency in (
-        ("sobatdukcapil", "disdukcapil", "SobatDukcapil: ekspor CSV/XLSX", "MONTHLY"),
-        ("info-harga-pangan", "disperindagkop-ukm", "Info Harga Pangan: ekspor XLSX/CSV", "WEEKLY"),
-        ("tangerang-live", "diskominfo", "Tangerang LIVE: ekspor pemakaian aplikasi", "MONTHLY"),
-    ):
-        tables = tabular_tables(listings.get(slug, []))
+    sources = []
+    for entry in copy.deepcopy(_definition()["sources"]):
+        config = entry.pop("config")
+        tables = entry.pop("tables", None)
         if tables:
-            sources.append(
-                source(
-                    f"{slug}-berkas",
-                    title,
-                    "tangerang_tabular",
-                    f"{up}/apps/{slug}/export/",
-                    org,
-                    frequency,
-                    {"aplikasi_sumber": slug, "tables": tables},
-                )
-            )
-    tables = sql_tables(listings.get("simpus", []))
-    if tables:
-        sources.append(
-            source(
-                "simpus-sql",
-                "SIMPUS: basis data kunjungan puskesmas (SQL)",
-                "tangerang_sql",
-                f"{up}/apps/simpus/datasets",
-                "dinkes",
-                "MONTHLY",
-                {
-                    "aplikasi_sumber": "simpus",
-                    "dsn_env": SIMPUS_DSN_ENV,
-                    "statement_timeout": 30,
-                    "queries": {"kunjungan_puskesmas": SIMPUS_QUERY},
-                    "tables": tables,
-                },
-            )
-        )
-    sources.append(
-        source(
-            "katalog-ckan-contoh",
-            "Katalog CKAN contoh (harvester CKAN bawaan)",
-            "ckan",
-            f"{up}/ckan/n/100",
-            "diskominfo",
-            "WEEKLY",
-            {"organizations_filter_exclude": APP_OPDS, "default_extras": {"harvest_catatan": "ckan"}},
-        )
-    )
-    sources.append(
-        source(
-            "katalog-dcat-contoh",
-            "Katalog DCAT contoh (harvester DCAT RDF bawaan)",
-            "dcat_rdf",
-            f"{up}/dcat/n/130/catalog.ttl?page=3&per_page=50",
-            "diskominfo",
-            "WEEKLY",
-            # The sample catalogue is the city's Satu Data portal: every dataset page it serves is one of its
-            # own generated records, produced by the "satu-data" application of the registry.
-            {"rdf_format": "text/turtle", "aplikasi_sumber": "satu-data"},
-        )
-    )
+            config["tables"] = TABLES[tables](listings.get(config["aplikasi_sumber"], []))
+            if not config["tables"]:
+                continue
+        if entry["source_type"] == "tangerang_sql":
+            config["dsn_env"] = SIMPUS_DSN_ENV
+        entry["url"] = entry["url"].format(upstream=up)
+        entry["config"] = json.dumps(config, ensure_ascii=False, sort_keys=True)
+        sources.append(entry)
     return sources
 
 
 # --- registering and running -----------------------------------------------------------------------------
 
 
-def site_context() -> dict[str, Any]:
-    user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": user["name"]}
-
-
 def fetch_listings(upstream: str, slugs: Iterable[str], timeout: float = 30) -> dict[str, list[dict]]:
+    """Application slug → the datasets its ``/apps/<slug>/datasets`` lists on the sample upstream."""
     out = {}
     for slug in slugs:
         response = requests.get(f"{upstream.rstrip('/')}/apps/{slug}/datasets", timeout=timeout)
@@ -422,7 +287,8 @@ def demo_harvest(upstream: str, timeout: float = 900, progress: Progress = log.i
     """Register and harvest the registry, then register and harvest everything else; return what the portal
     shows. (The registry goes first: the other sources name its ``aplikasi`` records, and a DCAT source's
     ``aplikasi_sumber`` must exist when the source is saved.)"""
-    slugs = ["laksa", "sobatdukcapil", "info-harga-pangan", "tangerang-live", "simpus"]
+    # The applications whose listing gives a source its tables.
+    slugs = [s["config"]["aplikasi_sumber"] for s in _definition()["sources"] if s.get("tables")]
     sources = demo_sources(upstream, fetch_listings(upstream, slugs))
     registry = [s for s in sources if s["name"] == REGISTRY_SOURCE]
     rest = [s for s in sources if s["name"] != REGISTRY_SOURCE]
@@ -475,121 +341,3 @@ def portal_totals() -> dict[str, int]:
         "dataset_panen": len(ids),
         "dataset_tertaut": linked,
     }
-
-
-# --- the report ------------------------------------------------------------------------------------------
-
-
-def _parse_time(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def harvest_report(source: str | None = None) -> list[dict[str, Any]]:
-    """Per harvest source: its last job (id, status, start, end), the counts of that job and its duration.
-
-    Counts: ``added``, ``updated``, ``unchanged`` (ckanext-harvest's "not modified"), ``withdrawn``
-    ("deleted"), ``errors`` (ckanext-harvest's "errored": the records that failed plus the gather errors) and
-    its two parts, ``object_errors`` and ``gather_errors``."""
-    context = site_context()
-    if source:
-        sources = [tk.get_action("harvest_source_show")(dict(context), {"id": source})]
-    else:
-        sources = tk.get_action("harvest_source_list")(dict(context), {"return_last_job_status": False})
-    from ckan import model
-
-    names = {s["id"]: s.get("name") or getattr(model.Package.get(s["id"]), "name", s["id"]) for s in sources}
-    rows = []
-    for item in sorted(sources, key=lambda s: names[s["id"]]):
-        jobs = tk.get_action("harvest_job_list")(dict(context), {"source_id": item["id"]})
-        row: dict[str, Any] = {
-            "source": names[item["id"]],
-            "type": item.get("source_type") or item.get("type"),
-            "frequency": item.get("frequency"),
-            "job": None,
-            "status": "-",
-            "started": None,
-            "finished": None,
-            "seconds": None,
-            "added": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "withdrawn": 0,
-            "errors": 0,
-            "object_errors": 0,
-            "gather_errors": 0,
-        }
-        if jobs:
-            last = max(jobs, key=lambda j: j.get("created") or "")
-            job = tk.get_action("harvest_job_show")(dict(context), {"id": last["id"]})
-            stats = job.get("stats") or {}
-            gather_errors = len(
-                tk.get_action("harvest_job_report")(dict(context), {"id": last["id"]})["gather_errors"]
-            )
-            begin = _parse_time(job.get("gather_started") or job.get("created"))
-            end = _parse_time(job.get("finished"))
-            row.update(
-                job=job["id"],
-                status=job.get("status"),
-                started=job.get("gather_started") or job.get("created"),
-                finished=job.get("finished"),
-                seconds=round((end - begin).total_seconds(), 1) if begin and end else None,
-                added=stats.get("added", 0),
-                updated=stats.get("updated", 0),
-                unchanged=stats.get("not modified", 0),
-                withdrawn=stats.get("deleted", 0),
-                # harvest_job_dictize already adds the job's gather errors to "errored".
-                errors=stats.get("errored", 0),
-                object_errors=stats.get("errored", 0) - gather_errors,
-                gather_errors=gather_errors,
-            )
-        rows.append(row)
-    return rows
-
-
-def format_report(rows: list[dict[str, Any]]) -> str:
-    """The report as a fixed-width table (one line per source)."""
-    header = (
-        "source",
-        "type",
-        "last job",
-        "status",
-        "finished",
-        "added",
-        "updated",
-        "unchanged",
-        "withdrawn",
-        "errors",
-        "duration",
-    )
-    lines = [header]
-    for row in rows:
-        lines.append(
-            (
-                row["source"],
-                row["type"] or "-",
-                (row["job"] or "-")[:8],
-                row["status"] or "-",
-                (row["finished"] or "-")[:19],
-                str(row["added"]),
-                str(row["updated"]),
-                str(row["unchanged"]),
-                str(row["withdrawn"]),
-                str(row["errors"]),
-                "-" if row["seconds"] is None else f"{row['seconds']:.1f} s",
-            )
-        )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    numeric = {5, 6, 7, 8, 9, 10}
-    out = []
-    for line in lines:
-        cells = [
-            c.rjust(w) if i in numeric else c.ljust(w)
-            for i, (c, w) in enumerate(zip(line, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-    return "\n".join(out)

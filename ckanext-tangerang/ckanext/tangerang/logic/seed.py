@@ -1,4 +1,5 @@
-"""Loading the OPDs (organizations) and the demo's reference datasets. Idempotent: runs again change nothing."""
+"""The city's perangkat daerah (OPDs) as CKAN organizations, from the code list ``opd_tangerang.csv``: what
+``ckan tangerang seed`` (and ``demo``) load. Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.tangerang import codelists
+from ckanext.tangerang.logic.site_user import site_context
 
 log = logging.getLogger(__name__)
-
-
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def organization_dict(opd: dict[str, str]) -> dict[str, Any]:
@@ -39,17 +36,17 @@ def seed_organizations() -> dict[str, int]:
         wanted = organization_dict(opd)
         try:
             current = tk.get_action("organization_show")(
-                _site_context(), {"id": wanted["name"], "include_datasets": False}
+                site_context(), {"id": wanted["name"], "include_datasets": False}
             )
         except tk.ObjectNotFound:
-            tk.get_action("organization_create")(_site_context(), wanted)
+            tk.get_action("organization_create")(site_context(), wanted)
             counts["created"] += 1
             continue
         same = all(current.get(key) == value for key, value in wanted.items())
         if same:
             counts["unchanged"] += 1
         else:
-            tk.get_action("organization_patch")(_site_context(), {"id": current["id"], **wanted})
+            tk.get_action("organization_patch")(site_context(), {"id": current["id"], **wanted})
             counts["updated"] += 1
     log.info("OPD organizations: %s", counts)
     return counts

@@ -3,14 +3,12 @@ PostgreSQL (``TANGERANG_TEST_SQL_URL``). Writes are refused by the read-only tra
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 
 from ckanext.tangerang.harvesters import sql
 
-# Saved configs only accept SELECT/WITH (checked in test_mapping); these reach the database as they are, to show
+# Saved configs only accept SELECT/WITH (checked in test_sql.py); these reach the database as they are, to show
 # that the transaction itself refuses them.
 WRITES = {
     "delete": "DELETE FROM catatan",
@@ -30,22 +28,9 @@ def sqlite_url(tmp_path_factory):
     return f"sqlite:///{path}"
 
 
-@pytest.fixture(scope="module")
-def pg_url():
-    url = os.environ.get("TANGERANG_TEST_SQL_URL")
-    if not url:
-        pytest.fail(
-            "TANGERANG_TEST_SQL_URL is not set: run with the environment of var/test.env (make test does)."
-        )
-    from sample_upstream import load_sql
-
-    load_sql(url)
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, sqlite_url, pg_url):
-    return sqlite_url if request.param == "sqlite" else pg_url
+def url(request, sqlite_url, simpus_url):
+    return sqlite_url if request.param == "sqlite" else simpus_url
 
 
 def count(url, table):
@@ -116,10 +101,10 @@ def test_unsupported_database_is_refused():
         sql.make_engine("oracle://u:p@h/x", 5)
 
 
-def test_statement_timeout(pg_url):
+def test_statement_timeout(simpus_url):
     config = {"statement_timeout": 1, "queries": {"tidur": "SELECT pg_sleep(3) AS x"}}
     with pytest.raises(sql.SqlError, match="statement timeout"):
-        sql.read_table(pg_url, config, {"id": "s", "query": "tidur"})
+        sql.read_table(simpus_url, config, {"id": "s", "query": "tidur"})
 
 
 def test_a_database_error_is_reported_by_its_first_line_without_the_statement():
