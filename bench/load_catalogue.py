@@ -72,15 +72,11 @@ def load(size: int) -> None:
     from ckanext.tangerang.harvesters.json_api import record_dataset
     from ckanext.tangerang.logic.demo_harvest import json_api_config
     from ckanext.tangerang.logic.seed import seed_organizations
+    from ckanext.tangerang.logic.site_user import site_context as context
     from sample_upstream import catalogue
     from sample_upstream.data import SampleData
 
     tk.config["ckan.search.solr_commit"] = False
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-
-    def context() -> dict:
-        return {"user": site_user, "ignore_auth": True}
-
     seed_organizations()
     data = SampleData()
     existing = {
