@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
 
 from ckanext.tangerang import codelists
 
@@ -36,7 +37,7 @@ def dataset_facets(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    english = tk.h.lang() == "en" if _in_request() else False
+    english = has_request_context() and tk.h.lang() == "en"
     label = "label_en" if english else "label_id"
     return {
         "sektor": {k: f"{k} {v['nama']}" for k, v in codelists.by_code("urusan_pemerintahan").items()},
@@ -47,15 +48,6 @@ def _labels() -> dict[str, dict[str, str]]:
         "status_aplikasi": {"aktif": "Aktif", "dalam-kajian": "Dalam Kajian", "dihentikan": "Dihentikan"},
         "dalam_tangerang_live": {"true": tk._("Yes"), "false": tk._("No")},
     }
-
-
-def _in_request() -> bool:
-    try:
-        from flask import has_request_context
-
-        return has_request_context()
-    except ImportError:
-        return False
 
 
 def name_facet_items(search_facets: dict[str, Any]) -> dict[str, Any]:
