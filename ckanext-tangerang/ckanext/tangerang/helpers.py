@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
-from ckanext.tangerang import codelists, generation, theme
+from ckanext.tangerang import codelists, generation, jsonlist, theme, usage
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -356,7 +356,7 @@ def tangerang_recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
 
 
 def _aplikasi_brief(app: dict[str, Any]) -> dict[str, Any]:
-    series = theme.usage_series(app.get("penggunaan_bulanan"))
+    series = usage.series(app.get("penggunaan_bulanan"))
     return {**app, "series": series, "latest_users": series[-1]["pengguna_aktif"] if series else None}
 
 
@@ -407,12 +407,12 @@ def tangerang_aplikasi_summary() -> dict[str, int]:
 
 def tangerang_usage(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     """The application's monthly usage, sorted by month."""
-    return theme.usage_series(pkg.get("penggunaan_bulanan"))
+    return usage.series(pkg.get("penggunaan_bulanan"))
 
 
 def tangerang_sparkline(pkg: dict[str, Any]) -> Markup:
     """A small inline-SVG trend of the application's monthly active users."""
-    series = pkg.get("series") or theme.usage_series(pkg.get("penggunaan_bulanan"))
+    series = pkg.get("series") or usage.series(pkg.get("penggunaan_bulanan"))
     if len(series) < 2:
         return Markup("")
     first, last = series[0], series[-1]
@@ -438,8 +438,8 @@ def tangerang_month_label(bulan: str) -> str:
 
 def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
     """The "dalam kajian" verdict of the configured rule on the application's usage, with the thresholds."""
-    min_users, drop_percent = theme.kajian_rule()
-    verdict = theme.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
+    min_users, drop_percent = usage.kajian_rule()
+    verdict = usage.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
     return {**verdict, "min_users": min_users, "rule_drop_percent": drop_percent}
 
 
@@ -451,12 +451,10 @@ def tangerang_platform_label(kind: str) -> str:
 
 def tangerang_platform_kinds(pkg: dict[str, Any]) -> list[str]:
     """The kinds of platform an application runs on, from the record or from a search result."""
-    value = pkg.get("platform") or []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = [value]
+    try:
+        value = jsonlist.read(pkg.get("platform"))
+    except (TypeError, ValueError):  # one kind as plain text
+        value = [pkg["platform"]]
     kinds = [v.get("jenis") if isinstance(v, dict) else v for v in value]
     return list(dict.fromkeys(k for k in kinds if k))
 

@@ -8,7 +8,6 @@ rule, and the server-rendered SVG charts. The blueprint ``tangerang_theme`` adds
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,72 +15,12 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 from markupsafe import Markup
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import codelists, usage
 
 tangerang_theme = Blueprint("tangerang_theme", __name__)
 
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def usage_series(value: Any) -> list[dict[str, Any]]:
-    """The monthly usage of an application as a list sorted by month, whatever form it arrives in.
-
-    ``value`` is the ``penggunaan_bulanan`` field: a list of ``{"bulan": "YYYY-MM", "pengguna_aktif": int,
-    "transaksi": int}`` (package_show) or its JSON text (a search with ``fl``). Malformed entries are skipped.
-    """
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return []
-    if not isinstance(value, list):
-        return []
-    out = []
-    for row in value:
-        if not isinstance(row, dict) or not isinstance(row.get("bulan"), str):
-            continue
-        try:
-            users = int(row.get("pengguna_aktif") or 0)
-        except (TypeError, ValueError):
-            continue
-        out.append({"bulan": row["bulan"], "pengguna_aktif": users, "transaksi": row.get("transaksi")})
-    return sorted(out, key=lambda r: r["bulan"])
-
-
-def kajian_assessment(series: list[dict[str, Any]], min_users: int, drop_percent: float) -> dict[str, Any]:
-    """Whether an application is "dalam kajian" (to be reviewed): its use is low or falling.
-
-    Low: the monthly active users of the last three months average below ``min_users``. Falling: that average
-    is at least ``drop_percent`` per cent below the average of the three months before. With fewer than three
-    months there is nothing to judge; with fewer than six the fall is not judged.
-
-    :returns: ``{"flagged": bool, "low": bool, "falling": bool, "avg_last": float | None,
-        "avg_prev": float | None, "drop_percent": float | None}``
-    """
-    users = [r["pengguna_aktif"] for r in series]
-    result: dict[str, Any] = {
-        "flagged": False,
-        "low": False,
-        "falling": False,
-        "avg_last": None,
-        "avg_prev": None,
-        "drop_percent": None,
-    }
-    if len(users) < 3:
-        return result
-    avg_last = sum(users[-3:]) / 3
-    result["avg_last"] = round(avg_last, 1)
-    result["low"] = avg_last < min_users
-    if len(users) >= 6:
-        avg_prev = sum(users[-6:-3]) / 3
-        result["avg_prev"] = round(avg_prev, 1)
-        if avg_prev > 0:
-            drop = (avg_prev - avg_last) / avg_prev * 100
-            result["drop_percent"] = round(drop, 1)
-            result["falling"] = drop >= drop_percent
-    result["flagged"] = result["low"] or result["falling"]
-    return result
 
 
 def month_label(bulan: str, lang: str = "id") -> str:
@@ -199,14 +138,6 @@ def usage_chart_svg(series: Iterable[dict[str, Any]], title: str, lang: str = "i
     return Markup("").join(parts)
 
 
-def kajian_rule() -> tuple[int, float]:
-    """The configured thresholds of the "dalam kajian" rule: minimum average users, and drop in per cent."""
-    return (
-        tk.asint(tk.config.get("ckanext.tangerang.aplikasi.kajian_min_users")),
-        float(tk.config.get("ckanext.tangerang.aplikasi.kajian_drop_percent")),
-    )
-
-
 def _is_steward() -> bool:
     """Sysadmins, and members of an OPD who may add or edit its datasets."""
     if not tk.current_user or not tk.current_user.is_authenticated:
@@ -226,7 +157,7 @@ def kajian() -> str:
         return tk.abort(403, tk._("Log in as a data steward to see this page."))
     if not _is_steward():
         return tk.abort(403, tk._("This page is for data stewards of an OPD and the walidata."))
-    min_users, drop_percent = kajian_rule()
+    min_users, drop_percent = usage.kajian_rule()
     flagged = []
     start = 0
     while True:
@@ -240,8 +171,8 @@ def kajian() -> str:
             },
         )
         for app in result["results"]:
-            series = usage_series(app.get("penggunaan_bulanan"))
-            verdict = kajian_assessment(series, min_users, drop_percent)
+            series = usage.series(app.get("penggunaan_bulanan"))
+            verdict = usage.kajian_assessment(series, min_users, drop_percent)
             if verdict["flagged"]:
                 flagged.append({"app": app, "series": series, "verdict": verdict})
         start += 500

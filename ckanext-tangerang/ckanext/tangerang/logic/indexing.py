@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import codelists, jsonlist
 from ckanext.tangerang.logic import access
 
 # Stored, never indexed: what a search returns of them is redacted per visitor (access.redact_search_results).
@@ -24,14 +24,12 @@ SINGLE = (
 
 
 def _as_list(value: Any) -> list[Any]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [v for v in value.replace(",", " ").split() if v]
-    return value if isinstance(value, list) else [value]
+    try:
+        return jsonlist.read(value)
+    except ValueError:  # codes as plain text, separated by commas or spaces
+        return value.replace(",", " ").split()
+    except TypeError:
+        return [value]
 
 
 def kecamatan_of(codes: list[str]) -> list[str]:
