@@ -22,7 +22,7 @@ from typing import Any
 
 from ckan import model
 
-from ckanext.tangerang import usage
+from ckanext.tangerang import choices, usage
 
 from .base import Listing, Run, TangerangHarvesterBase
 from .config import Check, is_dict, is_int
@@ -31,9 +31,10 @@ from .json_api import keyed_records
 from .mapping import slug
 from .pages import walk_pages
 
-PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
-KELOMPOK = frozenset({"e-government", "layanan-publik"})
-STATUS = frozenset({"aktif", "dalam-kajian", "dihentikan"})
+# The schema's choices (schemas/aplikasi.yaml): a registry value outside them is left out, or refused for kelompok.
+PLATFORMS = choices.values("aplikasi", "platform.jenis")
+KELOMPOK = choices.values("aplikasi", "kelompok")
+STATUS = choices.values("aplikasi", "status_aplikasi")
 SAMPLE_NOTE = "Data contoh (sample data), bukan data resmi Pemkot Tangerang."
 
 
@@ -69,12 +70,8 @@ def aplikasi_dataset(record: Mapping[str, Any]) -> dict[str, Any]:
     if not name:
         problems.append(msg("slug kosong", "slug is empty"))
     if kelompok not in KELOMPOK:
-        problems.append(
-            msg(
-                f"kelompok {kelompok!r} bukan e-government/layanan-publik",
-                f"kelompok {kelompok!r} is not e-government/layanan-publik",
-            )
-        )
+        known = "/".join(sorted(KELOMPOK))
+        problems.append(msg(f"kelompok {kelompok!r} bukan {known}", f"kelompok {kelompok!r} is not {known}"))
     if problems:
         raise ValueError(
             msg(

@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
-from ckanext.tangerang import codelists, generation, jsonlist, theme, usage
+from ckanext.tangerang import choices, codelists, generation, jsonlist, theme, usage
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -29,53 +29,23 @@ def tangerang_walidata() -> dict[str, str]:
 
 
 def _lang() -> str:
-    try:
-        return "en" if tk.h.lang() == "en" else "id"
-    except (RuntimeError, AttributeError, TypeError):
-        return "id"  # outside a request (CLI, workers): the portal's default language
+    return choices.page_lang()
 
 
-def tangerang_choices_klasifikasi(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """Access classes for scheming's select: value and a label in the page's language."""
-    return [
-        {"value": r["kode"], "label": r["label_en"] if _lang() == "en" else r["label_id"]}
-        for r in codelists.rows("klasifikasi")
-    ]
+def tangerang_codelist_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """scheming's ``choices_helper`` for a field choosing from the code list its ``tangerang_codelist`` names,
+    labelled in the page's language."""
+    return codelists.choices(field["tangerang_codelist"], _lang())
 
 
-def tangerang_choices_frekuensi(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    return [
-        {"value": r["kode"], "label": r["label_en"] if _lang() == "en" else r["label_id"]}
-        for r in codelists.rows("frekuensi")
-    ]
+def tangerang_code_label(list_name: str, code: str) -> str:
+    """A code of a code list as a visitor reads it ("1.02 Kesehatan", "Terbuka"), in the page's language."""
+    return codelists.label(list_name, code, _lang())
 
 
-def tangerang_choices_sektor(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """Government-affairs (urusan) codes, labelled "1.02 Kesehatan"."""
-    return [
-        {"value": r["kode"], "label": f"{r['kode']} {r['nama']}"}
-        for r in codelists.rows("urusan_pemerintahan")
-    ]
-
-
-def tangerang_choices_wilayah(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """The city, its kecamatan and kelurahan, labelled with their names and codes, kelurahan under theirs."""
-    out = []
-    for r in codelists.rows("wilayah_3671"):
-        if r["tingkat"] == "kota":
-            label = f"{r['nama']} ({r['kode']})"
-        elif r["tingkat"] == "kecamatan":
-            label = f"Kec. {r['nama']} ({r['kode']})"
-        else:
-            label = f"Kel. {r['nama']} ({r['kode']})"
-        out.append({"value": r["kode"], "label": label})
-    return out
-
-
-def tangerang_wilayah_name(code: str) -> str:
-    """The name of a Kemendagri area code of the city, or the code itself when unknown."""
-    row = codelists.by_code("wilayah_3671").get(code)
-    return row["nama"] if row else code
+def tangerang_choice_label(dataset_type: str, path: str, value: str) -> str:
+    """The label of a select field's value in the page's language ("platform.jenis" for a subfield)."""
+    return choices.labels(dataset_type, path, _lang()).get(value, value or "")
 
 
 def tangerang_aplikasi_choices() -> list[dict[str, str]]:
@@ -296,25 +266,6 @@ def tangerang_number(value: Any) -> str:
         return str(value)
 
 
-def tangerang_sektor_label(code: str) -> str:
-    row = codelists.by_code("urusan_pemerintahan").get(code or "")
-    return f"{code} {row['nama']}" if row else (code or "")
-
-
-def tangerang_frekuensi_label(code: str) -> str:
-    row = codelists.by_code("frekuensi").get(code or "")
-    if not row:
-        return code or ""
-    return row["label_en"] if _lang() == "en" else row["label_id"]
-
-
-def tangerang_klasifikasi_label(code: str) -> str:
-    row = codelists.by_code("klasifikasi").get(code or "")
-    if not row:
-        return code or ""
-    return row["label_en"] if _lang() == "en" else row["label_id"]
-
-
 def tangerang_home_stats() -> dict[str, Any]:
     """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first)."""
 
@@ -341,7 +292,9 @@ def tangerang_home_stats() -> dict[str, Any]:
     # Labels in the page's language, outside the language-blind cache.
     return {
         **stats,
-        "sektor": [{**s, "label": tangerang_sektor_label(s["code"])} for s in stats["sektor"]],
+        "sektor": [
+            {**s, "label": tangerang_code_label("urusan_pemerintahan", s["code"])} for s in stats["sektor"]
+        ],
     }
 
 
@@ -441,12 +394,6 @@ def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
     min_users, drop_percent = usage.kajian_rule()
     verdict = usage.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
     return {**verdict, "min_users": min_users, "rule_drop_percent": drop_percent}
-
-
-def tangerang_platform_label(kind: str) -> str:
-    return {"web": "Web", "android": "Android", "ios": "iOS", "desktop": "Desktop", "api": "API"}.get(
-        kind or "", kind or ""
-    )
 
 
 def tangerang_platform_kinds(pkg: dict[str, Any]) -> list[str]:
