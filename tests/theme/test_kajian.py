@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.tangerang import jsonlist, theme, usage
+from ckanext.tangerang import charts, jsonlist, usage
 
 
 def series(values):
@@ -105,32 +105,49 @@ class TestKajianAssessment:
 
 class TestCharts:
     def test_sparkline_is_labelled_svg_with_one_point_per_month(self):
-        svg = str(theme.sparkline_svg(series([1, 5, 3]), 'Naik <& "turun"'))
+        svg = str(charts.sparkline_svg(series([1, 5, 3]), 'Naik <& "turun"'))
         assert svg.startswith('<svg class="tangerang-sparkline" role="img"')
         assert "<title>Naik &lt;&amp; &#34;turun&#34;</title>" in svg
         assert svg.count(",") == 3  # three x,y points
 
     def test_sparkline_needs_two_months(self):
-        assert str(theme.sparkline_svg(series([1]), "x")) == ""
+        assert str(charts.sparkline_svg(series([1]), "x")) == ""
 
     def test_chart_has_a_bar_and_label_per_month_and_scales_to_the_top(self):
-        svg = str(theme.usage_chart_svg(series([1200, 2400]), "Pengguna aktif", "id"))
+        svg = str(charts.usage_chart_svg(series([1200, 2400]), "Pengguna aktif", "id"))
         assert svg.count('<rect class="bar"') == 2
         assert "<title>Feb 2026: 2.400</title>" in svg
         assert ">2.500</text>" in svg  # the top of the axis, rounded up
 
+    def test_chart_in_english(self):
+        svg = str(charts.usage_chart_svg(series([1200, 2400, 0, 0, 0, 0, 0, 900]), "Active users", "en"))
+        assert "<title>Feb 2026: 2,400</title>" in svg
+        assert ">Aug</text>" in svg and ">2,500</text>" in svg
+
     def test_chart_of_nothing_is_empty(self):
-        assert str(theme.usage_chart_svg([], "x")) == ""
+        assert str(charts.usage_chart_svg([], "x")) == ""
 
     @pytest.mark.parametrize(
         ("value", "lang", "text"),
         [(1234567, "id", "1.234.567"), (1234567, "en", "1,234,567"), (99.6, "id", "100")],
     )
-    def test_numbers_in_the_page_language(self, value, lang, text):
-        assert theme.format_number(value, lang) == text
+    def test_whole_numbers_in_the_page_language(self, value, lang, text):
+        assert charts.number(value, lang) == text
 
     @pytest.mark.parametrize(
-        ("bulan", "lang", "label"), [("2026-05", "id", "Mei 2026"), ("2026-05", "en", "May 2026")]
+        ("bulan", "lang", "label"),
+        [
+            ("2026-05", "id", "Mei 2026"),
+            ("2026-08", "id", "Agu 2026"),
+            ("2026-12", "id", "Des 2026"),
+            ("2026-05", "en", "May 2026"),
+            ("2026-13", "id", "2026-13"),
+        ],
     )
     def test_month_labels(self, bulan, lang, label):
-        assert theme.month_label(bulan, lang) == label
+        assert charts.month_label(bulan, lang) == label
+
+    def test_glue_outside_a_request_speaks_indonesian(self):
+        app = {"title": "LAKSA", "penggunaan_bulanan": series([1200, 2400])}
+        assert "<title>Feb 2026: 2.400</title>" in str(charts.usage_chart(app))
+        assert "Jan 2026" in str(charts.sparkline(app)) and "2.400" in str(charts.sparkline(app))

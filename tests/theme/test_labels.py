@@ -1,5 +1,6 @@
 """Coded values as visitors read them, from their one home (the schema's choices, the code lists), in the page's
-language: the helpers, the search facets, the forms and the registry harvester read the same labels."""
+language: the helpers, the search facets, the forms and the registry harvester read the same labels. Numbers and
+months follow the page's language too (CKAN's localised_number, Babel's month names)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,11 @@ class TestPages:
     def test_application_page_names_group_status_and_platforms(self, app, city):
         body = app.get("/en/aplikasi/laksa").body
         assert "Public service" in body and "Active" in body and "Android" in body
+
+    def test_numbers_and_months_follow_the_page_language(self, app, city):
+        english = app.get("/en/aplikasi/laksa").body
+        table = english[english.index("<details>") : english.index("</details>")]
+        assert "Dec 2026" in table and "6,700" in table
+        assert "<title>Dec 2026: 6,700</title>" in english  # the chart's bars
+        indonesian = app.get("/aplikasi/laksa").body
+        assert "<title>Des 2026: 6.700</title>" in indonesian

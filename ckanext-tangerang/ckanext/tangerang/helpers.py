@@ -14,7 +14,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from markupsafe import Markup
 
-from ckanext.tangerang import choices, codelists, generation, jsonlist, theme, usage
+from ckanext.tangerang import charts, choices, codelists, generation, jsonlist, usage
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -258,14 +258,6 @@ def tangerang_lang() -> str:
     return _lang()
 
 
-def tangerang_number(value: Any) -> str:
-    """A whole number with the page language's thousands separator."""
-    try:
-        return theme.format_number(float(value), _lang())
-    except (TypeError, ValueError):
-        return str(value)
-
-
 def tangerang_home_stats() -> dict[str, Any]:
     """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first)."""
 
@@ -365,28 +357,17 @@ def tangerang_usage(pkg: dict[str, Any]) -> list[dict[str, Any]]:
 
 def tangerang_sparkline(pkg: dict[str, Any]) -> Markup:
     """A small inline-SVG trend of the application's monthly active users."""
-    series = pkg.get("series") or usage.series(pkg.get("penggunaan_bulanan"))
-    if len(series) < 2:
-        return Markup("")
-    first, last = series[0], series[-1]
-    label = tk._("Monthly active users from {start} to {end}: {first} to {last}").format(
-        start=theme.month_label(first["bulan"], _lang()),
-        end=theme.month_label(last["bulan"], _lang()),
-        first=tangerang_number(first["pengguna_aktif"]),
-        last=tangerang_number(last["pengguna_aktif"]),
-    )
-    return theme.sparkline_svg(series, label)
+    return charts.sparkline(pkg)
 
 
 def tangerang_usage_chart(pkg: dict[str, Any]) -> Markup:
     """The application's monthly active users as an inline-SVG bar chart."""
-    return theme.usage_chart_svg(
-        tangerang_usage(pkg), tk._("Monthly active users of {app}").format(app=pkg.get("title")), _lang()
-    )
+    return charts.usage_chart(pkg)
 
 
 def tangerang_month_label(bulan: str) -> str:
-    return theme.month_label(bulan, _lang())
+    """A month ``YYYY-MM`` as "Mei 2026" / "May 2026"."""
+    return charts.month_label(bulan, _lang())
 
 
 def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
