@@ -13,6 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.tangerang import cache, choices, codelists, usage
+from ckanext.tangerang.logic import indexing
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
 
@@ -119,18 +120,23 @@ def recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
 
 
 def aplikasi_brief(app: dict[str, Any]) -> dict[str, Any]:
-    series = usage.series(app.get("penggunaan_bulanan"))
-    return {**app, "series": series, "latest_users": series[-1]["pengguna_aktif"] if series else None}
+    """An application for a card: the record with its usage series read once."""
+    return {**app, "series": usage.series(app.get("penggunaan_bulanan"))}
 
 
 def featured_aplikasi(limit: int = 6) -> list[dict[str, Any]]:
-    """The applications most used last month (application records are always public)."""
+    """The applications most used last month (application records are always public). Solr sorts them by the
+    indexed last month's active users, so only ``limit`` records are read."""
 
     def compute() -> list[dict[str, Any]]:
-        apps = search({"fq": "+dataset_type:aplikasi", "rows": 1000})["results"]
-        briefs = [aplikasi_brief(a) for a in apps]
-        briefs.sort(key=lambda a: (-(a["latest_users"] or 0), a["title"]))
-        return briefs[:limit]
+        result = search(
+            {
+                "fq": "+dataset_type:aplikasi",
+                "rows": limit,
+                "sort": f"{indexing.LATEST_USERS} desc, title_string asc",
+            }
+        )
+        return [aplikasi_brief(a) for a in result["results"]]
 
     return cache.for_anonymous(f"featured_{limit}", compute)
 
