@@ -22,6 +22,8 @@ from typing import Any
 
 from ckan import model
 
+from ckanext.tangerang import choices, usage
+
 from .base import Listing, Run, TangerangHarvesterBase
 from .config import Check, is_dict, is_int
 from .http import msg
@@ -29,34 +31,14 @@ from .json_api import keyed_records
 from .mapping import slug
 from .pages import walk_pages
 
-PLATFORMS = frozenset({"web", "android", "ios", "desktop", "api"})
-KELOMPOK = frozenset({"e-government", "layanan-publik"})
-STATUS = frozenset({"aktif", "dalam-kajian", "dihentikan"})
+# The schema's choices (schemas/aplikasi.yaml): a registry value outside them is left out, or refused for kelompok.
+PLATFORMS = choices.values("aplikasi", "platform.jenis")
+KELOMPOK = choices.values("aplikasi", "kelompok")
+STATUS = choices.values("aplikasi", "status_aplikasi")
 SAMPLE_NOTE = "Data contoh (sample data), bukan data resmi Pemkot Tangerang."
 
 
 # --- pure mapping ----------------------------------------------------------------------------------------
-
-
-def _usage(series: Any) -> list[dict[str, Any]]:
-    """The registry's ``pemakaian`` as the schema's ``penggunaan_bulanan``: months ``YYYY-MM`` with whole,
-    non-negative counts; malformed entries are left out, the last entry of a repeated month wins."""
-    months: dict[str, dict[str, Any]] = {}
-    for entry in series if isinstance(series, list) else []:
-        if not isinstance(entry, Mapping):
-            continue
-        month = str(entry.get("bulan") or "")[:7]
-        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-            continue
-        if not 1 <= int(month[5:]) <= 12:
-            continue
-        item: dict[str, Any] = {"bulan": month}
-        for key in ("pengguna_aktif", "transaksi"):
-            value = entry.get(key)
-            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-                item[key] = int(value)
-        months[month] = item
-    return [months[m] for m in sorted(months)]
 
 
 def _platforms(value: Any) -> list[dict[str, str]]:
@@ -88,12 +70,8 @@ def aplikasi_dataset(record: Mapping[str, Any]) -> dict[str, Any]:
     if not name:
         problems.append(msg("slug kosong", "slug is empty"))
     if kelompok not in KELOMPOK:
-        problems.append(
-            msg(
-                f"kelompok {kelompok!r} bukan e-government/layanan-publik",
-                f"kelompok {kelompok!r} is not e-government/layanan-publik",
-            )
-        )
+        known = "/".join(sorted(KELOMPOK))
+        problems.append(msg(f"kelompok {kelompok!r} bukan {known}", f"kelompok {kelompok!r} is not {known}"))
     if problems:
         raise ValueError(
             msg(
@@ -113,7 +91,8 @@ def aplikasi_dataset(record: Mapping[str, Any]) -> dict[str, Any]:
         "notes": notes,
         "kelompok": kelompok,
         "platform": _platforms(record.get("platform")),
-        "penggunaan_bulanan": _usage(record.get("pemakaian")),
+        # The registry's ``pemakaian`` read as the portal reads a stored series (usage.py).
+        "penggunaan_bulanan": usage.read(record.get("pemakaian")),
         "resources": [],
     }
     live = record.get("dalam_tangerang_live")

@@ -54,6 +54,7 @@ ACTIONS = {
 }
 
 AUTH_FUNCTIONS = {
+    "tangerang_aplikasi_review",
     "datastore_info",
     "datastore_search",
     "group_create",
@@ -82,39 +83,33 @@ AUTH_FUNCTIONS = {
 }
 
 HELPERS = {
+    "render_datetime",
     "tangerang_aplikasi_choices",
     "tangerang_aplikasi_datasets",
     "tangerang_aplikasi_summary",
     "tangerang_aplikasi_title",
     "tangerang_aplikasi_titles",
-    "tangerang_choices_frekuensi",
-    "tangerang_choices_klasifikasi",
-    "tangerang_choices_sektor",
-    "tangerang_choices_wilayah",
+    "tangerang_choice_label",
+    "tangerang_code_label",
+    "tangerang_codelist_choices",
     "tangerang_featured_aplikasi",
-    "tangerang_frekuensi_label",
     "tangerang_home_stats",
     "tangerang_kajian",
-    "tangerang_klasifikasi_label",
     "tangerang_lang",
     "tangerang_live_aplikasi",
     "tangerang_month_label",
-    "tangerang_number",
     "tangerang_opd_summary",
     "tangerang_opd_title",
     "tangerang_organization_info",
     "tangerang_platform_kinds",
-    "tangerang_platform_label",
     "tangerang_recent_datasets",
     "tangerang_request_page",
     "tangerang_resource_more_items",
-    "tangerang_sektor_label",
     "tangerang_sparkline",
     "tangerang_structured_data",
     "tangerang_usage",
     "tangerang_usage_chart",
     "tangerang_walidata",
-    "tangerang_wilayah_name",
 }
 
 VALIDATORS = {

@@ -224,3 +224,24 @@ def test_harvest_objects_are_for_the_sources_opd(opd, source):
     assert refusal("harvest_object_show", opd["member"], id=source["object_id"]) is None
     for user in (opd["outsider"], None):
         assert ONLY_THE_OWNING_OPD in refusal("harvest_object_show", user, id=source["object_id"])
+
+
+# --- the applications under review (/aplikasi-kajian): data stewards of any OPD and sysadmins ---------------
+
+
+def test_the_review_list_is_for_stewards(opd):
+    for who in ("sysadmin", "admin", "editor", "outsider"):  # the outsider is an admin of another OPD
+        assert refusal("tangerang_aplikasi_review", opd[who]) is None, who
+    for user in (opd["member"], factories.User()):  # may not edit any OPD's datasets
+        reason = refusal("tangerang_aplikasi_review", user)
+        assert "Halaman ini untuk pengelola data OPD dan walidata" in reason
+        assert "for data stewards of an OPD" in reason
+    reason = refusal("tangerang_aplikasi_review", None)
+    assert "Masuk sebagai pengelola data" in reason and "Log in as a data steward" in reason
+
+
+def test_the_review_page_answers_403_with_the_reason(app, opd):
+    assert "Masuk sebagai pengelola data" in app.get("/aplikasi-kajian", status=403).body
+    page = app.get("/aplikasi-kajian", headers={"Authorization": opd["member"]["token"]}, status=403)
+    assert "Halaman ini untuk pengelola data OPD dan walidata" in page.body
+    app.get("/aplikasi-kajian", headers={"Authorization": opd["editor"]["token"]}, status=200)

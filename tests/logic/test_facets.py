@@ -7,7 +7,7 @@ import json
 import pytest
 from ckan.tests import factories, helpers
 
-from ckanext.tangerang.logic.indexing import kecamatan_of
+from ckanext.tangerang.logic.indexing import LATEST_USERS, index_fields, kecamatan_of
 from tests.helpers import valid_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -18,6 +18,19 @@ def test_kecamatan_of_takes_kelurahan_parents():
         "36.71.01",
         "36.71.02",
     ]
+
+
+@pytest.mark.parametrize(
+    ("usage", "latest"),
+    [
+        ([{"bulan": "2026-02", "pengguna_aktif": 40}, {"bulan": "2026-01", "pengguna_aktif": 900}], 40),
+        ([{"bulan": "2026-01"}], 0),
+        ([], None),
+    ],
+)
+def test_the_last_months_users_are_indexed_for_sorting(usage, latest):
+    indexed = index_fields({"validated_data_dict": json.dumps({"penggunaan_bulanan": usage})})
+    assert indexed.get(LATEST_USERS) == latest
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories, helpers
 
-from ckanext.tangerang import helpers as tangerang_helpers
+from ckanext.tangerang import cache
 from tests.helpers import aplikasi as base_aplikasi
 from tests.helpers import valid_dataset
 
@@ -13,9 +13,9 @@ from tests.helpers import valid_dataset
 @pytest.fixture(autouse=True)
 def fresh_anonymous_cache():
     """Counts cached for anonymous visitors must not leak from one test's database into the next."""
-    tangerang_helpers._ANON_CACHE.clear()
+    cache.ANONYMOUS.clear()
     yield
-    tangerang_helpers._ANON_CACHE.clear()
+    cache.ANONYMOUS.clear()
 
 
 def usage(values: list[int], start_year: int = 2026) -> list[dict]:

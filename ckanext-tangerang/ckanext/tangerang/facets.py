@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import choices, codelists
 
 
 def dataset_facets(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
@@ -35,38 +37,37 @@ def dataset_facets(facets: dict[str, Any], package_type: str) -> dict[str, Any]:
     return dict(wanted)
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    english = tk.h.lang() == "en" if _in_request() else False
-    label = "label_en" if english else "label_id"
-    return {
-        "sektor": {k: f"{k} {v['nama']}" for k, v in codelists.by_code("urusan_pemerintahan").items()},
-        "klasifikasi": {k: v[label] for k, v in codelists.by_code("klasifikasi").items()},
-        "frekuensi": {k: v[label] for k, v in codelists.by_code("frekuensi").items()},
-        "kecamatan": {k: v["nama"] for k, v in codelists.by_code("wilayah_3671").items()},
-        "kelompok": {"e-government": "E-Government", "layanan-publik": "Layanan Publik"},
-        "status_aplikasi": {"aktif": "Aktif", "dalam-kajian": "Dalam Kajian", "dihentikan": "Dihentikan"},
-        "dalam_tangerang_live": {"true": tk._("Yes"), "false": tk._("No")},
-    }
+# Facets whose values are codes, and where their names are: a code list, or the choices of an application field.
+_CODE_LISTS = {
+    "sektor": "urusan_pemerintahan",
+    "klasifikasi": "klasifikasi",
+    "frekuensi": "frekuensi",
+    "kecamatan": "wilayah_3671",
+}
+_APLIKASI_FIELDS = {
+    "kelompok": "kelompok",
+    "status_aplikasi": "status_aplikasi",
+    "platform_jenis": "platform.jenis",
+    "dalam_tangerang_live": "dalam_tangerang_live",
+}
 
 
-def _in_request() -> bool:
-    try:
-        from flask import has_request_context
-
-        return has_request_context()
-    except ImportError:
-        return False
+def _names(field: str, lang: str) -> Callable[[str], str] | None:
+    if field in _CODE_LISTS:
+        return functools.partial(codelists.label, _CODE_LISTS[field], lang=lang)
+    if field in _APLIKASI_FIELDS:
+        labels = choices.labels("aplikasi", _APLIKASI_FIELDS[field], lang)
+        return lambda value: labels.get(value, value)
+    return None
 
 
 def name_facet_items(search_facets: dict[str, Any]) -> dict[str, Any]:
-    """Give coded facet values their names ("1.02" becomes "1.02 Kesehatan"), in place."""
+    """Give coded facet values their names in the page's language ("1.02" becomes "1.02 Kesehatan"), in place."""
     if not search_facets:
         return search_facets
-    labels = _labels()
+    lang = choices.page_lang()
     for field, facet in search_facets.items():
-        names = labels.get(field)
-        if not names:
-            continue
-        for item in facet.get("items", []):
-            item["display_name"] = names.get(item["name"], item["display_name"])
+        name = _names(field, lang)
+        for item in facet.get("items", []) if name else []:
+            item["display_name"] = name(item["name"])
     return search_facets

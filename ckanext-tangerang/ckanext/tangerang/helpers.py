@@ -1,23 +1,55 @@
-"""Template helpers: read-only and cheap. Registered by the blanket in plugin.py."""
+"""Template helpers: read-only and cheap, each a thin door to the module that does the work (code lists and
+schema choices, catalogue searches, usage and charts, caches). The blanket in plugin.py registers exactly the
+names in ``__all__``."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from markupsafe import Markup
 
-from ckanext.tangerang import codelists, generation, theme
+from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searches, usage
 
-NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
+# dates.py's chained core helper renders every date a page shows (registered through __all__ like the rest).
+from ckanext.tangerang.dates import render_datetime
+
+__all__ = [
+    "render_datetime",
+    "tangerang_aplikasi_choices",
+    "tangerang_aplikasi_datasets",
+    "tangerang_aplikasi_summary",
+    "tangerang_aplikasi_title",
+    "tangerang_aplikasi_titles",
+    "tangerang_choice_label",
+    "tangerang_code_label",
+    "tangerang_codelist_choices",
+    "tangerang_featured_aplikasi",
+    "tangerang_home_stats",
+    "tangerang_kajian",
+    "tangerang_lang",
+    "tangerang_live_aplikasi",
+    "tangerang_month_label",
+    "tangerang_opd_summary",
+    "tangerang_opd_title",
+    "tangerang_organization_info",
+    "tangerang_platform_kinds",
+    "tangerang_recent_datasets",
+    "tangerang_request_page",
+    "tangerang_resource_more_items",
+    "tangerang_sparkline",
+    "tangerang_structured_data",
+    "tangerang_usage",
+    "tangerang_usage_chart",
+    "tangerang_walidata",
+]
+
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+# --- The portal and the page ----------------------------------------------------------------------------------
 
 
 def tangerang_walidata() -> dict[str, str]:
@@ -28,73 +60,51 @@ def tangerang_walidata() -> dict[str, str]:
     }
 
 
-def _lang() -> str:
+def tangerang_lang() -> str:
+    """The page's language, "id" or "en"."""
+    return choices.page_lang()
+
+
+def tangerang_request_page() -> int:
+    """The page number the visitor asked for (``?page=``), 1 when none or nonsense."""
     try:
-        return "en" if tk.h.lang() == "en" else "id"
-    except (RuntimeError, AttributeError, TypeError):
-        return "id"  # outside a request (CLI, workers): the portal's default language
+        return max(1, int(tk.request.args.get("page", 1)))
+    except (TypeError, ValueError, RuntimeError):
+        return 1
 
 
-def tangerang_choices_klasifikasi(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """Access classes for scheming's select: value and a label in the page's language."""
-    return [
-        {"value": r["kode"], "label": r["label_en"] if _lang() == "en" else r["label_id"]}
-        for r in codelists.rows("klasifikasi")
-    ]
+# --- Coded values: code lists (codelists.py) and the schemas' choices (choices.py) ----------------------------
 
 
-def tangerang_choices_frekuensi(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    return [
-        {"value": r["kode"], "label": r["label_en"] if _lang() == "en" else r["label_id"]}
-        for r in codelists.rows("frekuensi")
-    ]
+def tangerang_codelist_choices(field: dict[str, Any]) -> list[dict[str, str]]:
+    """scheming's ``choices_helper`` for a field choosing from the code list its ``tangerang_codelist`` names,
+    labelled in the page's language."""
+    return codelists.choices(field["tangerang_codelist"], choices.page_lang())
 
 
-def tangerang_choices_sektor(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """Government-affairs (urusan) codes, labelled "1.02 Kesehatan"."""
-    return [
-        {"value": r["kode"], "label": f"{r['kode']} {r['nama']}"}
-        for r in codelists.rows("urusan_pemerintahan")
-    ]
+def tangerang_code_label(list_name: str, code: str) -> str:
+    """A code of a code list as a visitor reads it ("1.02 Kesehatan", "Terbuka"), in the page's language."""
+    return codelists.label(list_name, code, choices.page_lang())
 
 
-def tangerang_choices_wilayah(field: dict[str, Any] | None = None) -> list[dict[str, str]]:
-    """The city, its kecamatan and kelurahan, labelled with their names and codes, kelurahan under theirs."""
-    out = []
-    for r in codelists.rows("wilayah_3671"):
-        if r["tingkat"] == "kota":
-            label = f"{r['nama']} ({r['kode']})"
-        elif r["tingkat"] == "kecamatan":
-            label = f"Kec. {r['nama']} ({r['kode']})"
-        else:
-            label = f"Kel. {r['nama']} ({r['kode']})"
-        out.append({"value": r["kode"], "label": label})
-    return out
+def tangerang_choice_label(dataset_type: str, path: str, value: str) -> str:
+    """The label of a select field's value in the page's language ("platform.jenis" for a subfield)."""
+    return choices.labels(dataset_type, path).get(value, value or "")
 
 
-def tangerang_wilayah_name(code: str) -> str:
-    """The name of a Kemendagri area code of the city, or the code itself when unknown."""
-    row = codelists.by_code("wilayah_3671").get(code)
-    return row["nama"] if row else code
+# --- The catalogue as the visitor may see it (searches.py) ----------------------------------------------------
 
-
-def tangerang_aplikasi_choices() -> list[dict[str, str]]:
-    """The application catalogue as select choices (name, title), for the source-application field."""
-    result = tk.get_action("package_search")(
-        {}, {"fq": "dataset_type:aplikasi", "rows": 1000, "sort": "title_string asc", "fl": ["name", "title"]}
-    )
-    return [{"value": r["name"], "label": r["title"]} for r in result["results"]]
-
-
-def _request_memo(key: str) -> dict[str, Any]:
-    """A dict that lives as long as the request (a page asks for the same title in several places)."""
-    try:
-        memo = getattr(tk.g, "_tangerang_memo", None)
-        if memo is None:
-            memo = tk.g._tangerang_memo = {}
-    except (RuntimeError, AttributeError):  # outside a request: no memo
-        return {}
-    return memo.setdefault(key, {})
+tangerang_aplikasi_choices = searches.aplikasi_choices
+tangerang_aplikasi_datasets = searches.aplikasi_datasets
+tangerang_aplikasi_summary = searches.aplikasi_summary
+tangerang_aplikasi_titles = searches.aplikasi_titles
+tangerang_featured_aplikasi = searches.featured_aplikasi
+tangerang_home_stats = searches.home_stats
+tangerang_live_aplikasi = searches.live_aplikasi
+tangerang_opd_summary = searches.opd_summary
+tangerang_opd_title = searches.opd_title
+tangerang_organization_info = searches.organization_info
+tangerang_recent_datasets = searches.recent_datasets
 
 
 def tangerang_aplikasi_title(name: str) -> str:
@@ -102,31 +112,54 @@ def tangerang_aplikasi_title(name: str) -> str:
 
     Application records are always public metadata, so one search with ``fl=title`` answers (a few ms) where a
     ``package_show`` would validate and dictize the whole record (about 20 ms)."""
-    return tangerang_aplikasi_titles([name])[name]
+    return searches.aplikasi_titles([name])[name]
 
 
-_LD_CACHE: OrderedDict[str, str] = OrderedDict()
-_LD_CACHE_SIZE = 512
-_LD_LOCK = threading.Lock()
+# --- An application: its usage, the "dalam kajian" rule (usage.py), its charts (charts.py) ---------------------
+
+tangerang_sparkline = charts.sparkline
+tangerang_usage_chart = charts.usage_chart
+
+
+def tangerang_usage(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The application's monthly usage, sorted by month."""
+    return usage.series(pkg.get("penggunaan_bulanan"))
+
+
+def tangerang_month_label(bulan: str) -> str:
+    """A month ``YYYY-MM`` as "Mei 2026" / "May 2026"."""
+    return charts.month_label(bulan, choices.page_lang())
+
+
+def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
+    """The "dalam kajian" verdict of the configured rule on the application's usage, with the thresholds."""
+    min_users, drop_percent = usage.kajian_rule()
+    verdict = usage.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
+    return {**verdict, "min_users": min_users, "rule_drop_percent": drop_percent}
+
+
+def tangerang_platform_kinds(pkg: dict[str, Any]) -> list[str]:
+    """The kinds of platform an application runs on, from the record or from a search result."""
+    try:
+        value = jsonlist.read(pkg.get("platform"))
+    except (TypeError, ValueError):  # one kind as plain text
+        value = [pkg["platform"]]
+    kinds = [v.get("jenis") if isinstance(v, dict) else v for v in value]
+    return list(dict.fromkeys(k for k in kinds if k))
+
+
+# --- Dataset and resource pages -------------------------------------------------------------------------------
 
 
 def tangerang_structured_data(pkg: dict[str, Any]) -> str:
-    """ckanext-dcat's schema.org JSON-LD for a dataset page, remembered per process.
+    """ckanext-dcat's schema.org JSON-LD for a dataset page, remembered per process (cache.STRUCTURED_DATA).
 
     Building it (an rdflib graph, the profiles looked up among the entry points, JSON-LD serialisation) costs
     about 45 ms a page. The key is the dataset dict the visitor sees (after access redaction) and the language,
     so an edit, a change of access class or another visitor's view gets its own entry; nothing goes stale."""
-    key = hashlib.sha256((json.dumps(pkg, sort_keys=True, default=str) + _lang()).encode("utf-8")).hexdigest()
-    with _LD_LOCK:
-        if key in _LD_CACHE:
-            _LD_CACHE.move_to_end(key)
-            return _LD_CACHE[key]
-    value = tk.h.structured_data(pkg)
-    with _LD_LOCK:
-        _LD_CACHE[key] = value
-        while len(_LD_CACHE) > _LD_CACHE_SIZE:
-            _LD_CACHE.popitem(last=False)
-    return value
+    text = json.dumps(pkg, sort_keys=True, default=str) + choices.page_lang()
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return cache.STRUCTURED_DATA.get(key, lambda: tk.h.structured_data(pkg))
 
 
 # A resource's own keys that say something to a visitor, with their labels; CKAN's bookkeeping (id, position,
@@ -173,7 +206,7 @@ _RESOURCE_HIDDEN = {
 def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The rows under "more" on a resource page: label, value and whether the value is a link."""
     shown_by_schema = {f["field_name"] for f in (schema or {}).get("resource_fields", [])}
-    lang = _lang()
+    lang = choices.page_lang()
     rows = []
     for key, value in res.items():
         if key in _RESOURCE_HIDDEN or key in shown_by_schema or value in (None, "", [], {}):
@@ -200,371 +233,3 @@ def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | 
             }
         )
     return sorted(rows, key=lambda r: (not r["known"], r["label"]))
-
-
-def tangerang_aplikasi_titles(names: list[str]) -> dict[str, str]:
-    """Titles of several application records in one search (name → title; a name without a record maps to
-    itself), remembered for the rest of the request like ``tangerang_aplikasi_title``."""
-    titles = _request_memo("aplikasi_titles")
-    wanted = [n for n in dict.fromkeys(names) if n and NAME_RE.match(n) and n not in titles]
-    if wanted:
-        result = tk.get_action("package_search")(
-            {},
-            {
-                "fq": "+dataset_type:aplikasi +name:(" + " OR ".join(f'"{n}"' for n in wanted) + ")",
-                "rows": len(wanted),
-                "fl": ["name", "title"],
-            },
-        )
-        found = {r["name"]: r["title"] for r in result["results"]}
-        for n in wanted:
-            titles[n] = found.get(n, n)
-    return {n: titles.get(n, n) for n in names}
-
-
-def tangerang_organization_info(org_id: str) -> dict[str, Any]:
-    """The organization as the sidebar of a dataset page shows it (title, description, image), without the
-    dataset count, members and followers that ``h.get_organization`` also computes (about 50 ms a page)."""
-    if not org_id:
-        return {}
-    memo = _request_memo("organizations")
-    if org_id not in memo:
-        try:
-            memo[org_id] = tk.get_action("organization_show")(
-                {},
-                {
-                    "id": org_id,
-                    "include_datasets": False,
-                    "include_dataset_count": False,
-                    "include_users": False,
-                    "include_groups": False,
-                    "include_followers": False,
-                },
-            )
-        except (tk.ObjectNotFound, tk.NotAuthorized):
-            memo[org_id] = {}
-    return memo[org_id]
-
-
-# --- Theme: home page, application catalogue, OPD pages ------------------------------------------------------
-# Counts come from package_search in the visitor's context, so access classes decide what is counted. Only what
-# an anonymous visitor sees is cached (per process, a minute at most, and only while the catalogue's generation
-# stays the same: any change to a dataset or application starts afresh): signed-in visitors may see more, and
-# never share.
-
-_ANON_CACHE: dict[str, tuple[float, Any]] = {}
-ANON_CACHE_SECONDS = 60
-
-
-def _signed_in() -> bool:
-    try:
-        return bool(tk.current_user and tk.current_user.is_authenticated)
-    except (RuntimeError, AttributeError):
-        return False
-
-
-def _anon_cached(key: str, compute: Callable[[], Any]) -> Any:
-    if _signed_in():
-        return compute()
-    now = time.monotonic()
-    key = f"{key}@{generation.current()}"
-    hit = _ANON_CACHE.get(key)
-    if hit and hit[0] > now:
-        return hit[1]
-    value = compute()
-    for old in [k for k, (expires, _) in _ANON_CACHE.items() if expires <= now]:
-        _ANON_CACHE.pop(old, None)
-    _ANON_CACHE[key] = (now + ANON_CACHE_SECONDS, value)
-    return value
-
-
-def _search(data_dict: dict[str, Any]) -> dict[str, Any]:
-    # include_private: CKAN then filters by the visitor's permission labels (tertutup only for the owning OPD).
-    return tk.get_action("package_search")({}, {"include_private": True, **data_dict})
-
-
-def tangerang_lang() -> str:
-    """The page's language, "id" or "en"."""
-    return _lang()
-
-
-def tangerang_number(value: Any) -> str:
-    """A whole number with the page language's thousands separator."""
-    try:
-        return theme.format_number(float(value), _lang())
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def tangerang_sektor_label(code: str) -> str:
-    row = codelists.by_code("urusan_pemerintahan").get(code or "")
-    return f"{code} {row['nama']}" if row else (code or "")
-
-
-def tangerang_frekuensi_label(code: str) -> str:
-    row = codelists.by_code("frekuensi").get(code or "")
-    if not row:
-        return code or ""
-    return row["label_en"] if _lang() == "en" else row["label_id"]
-
-
-def tangerang_klasifikasi_label(code: str) -> str:
-    row = codelists.by_code("klasifikasi").get(code or "")
-    if not row:
-        return code or ""
-    return row["label_en"] if _lang() == "en" else row["label_id"]
-
-
-def tangerang_home_stats() -> dict[str, Any]:
-    """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first)."""
-
-    def compute() -> dict[str, Any]:
-        result = _search(
-            {
-                "q": "*:*",
-                "fq": "+dataset_type:(dataset OR aplikasi)",
-                "rows": 0,
-                "facet.field": '["dataset_type", "sektor"]',
-                "facet.limit": 50,
-            }
-        )
-        types = result["facets"].get("dataset_type", {})
-        sektor = sorted(result["facets"].get("sektor", {}).items(), key=lambda kv: (-kv[1], kv[0]))
-        return {
-            "datasets": types.get("dataset", 0),
-            "aplikasi": types.get("aplikasi", 0),
-            "opd": len(tk.get_action("organization_list")({}, {"all_fields": False})),
-            "sektor": [{"code": code, "count": count} for code, count in sektor],
-        }
-
-    stats = _anon_cached("home_stats", compute)
-    # Labels in the page's language, outside the language-blind cache.
-    return {
-        **stats,
-        "sektor": [{**s, "label": tangerang_sektor_label(s["code"])} for s in stats["sektor"]],
-    }
-
-
-def tangerang_recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
-    """The datasets most recently updated, of those the visitor may see."""
-    return _anon_cached(
-        f"recent_{limit}",
-        lambda: _search({"fq": "+dataset_type:dataset", "rows": limit, "sort": "metadata_modified desc"})[
-            "results"
-        ],
-    )
-
-
-def _aplikasi_brief(app: dict[str, Any]) -> dict[str, Any]:
-    series = theme.usage_series(app.get("penggunaan_bulanan"))
-    return {**app, "series": series, "latest_users": series[-1]["pengguna_aktif"] if series else None}
-
-
-def tangerang_featured_aplikasi(limit: int = 6) -> list[dict[str, Any]]:
-    """The applications most used last month (application records are always public)."""
-
-    def compute() -> list[dict[str, Any]]:
-        apps = _search({"fq": "+dataset_type:aplikasi", "rows": 1000})["results"]
-        briefs = [_aplikasi_brief(a) for a in apps]
-        briefs.sort(key=lambda a: (-(a["latest_users"] or 0), a["title"]))
-        return briefs[:limit]
-
-    return _anon_cached(f"featured_{limit}", compute)
-
-
-def tangerang_live_aplikasi(limit: int = 12) -> dict[str, Any]:
-    """Public-service applications reachable through Tangerang LIVE: how many, and the first ``limit``."""
-
-    def compute() -> dict[str, Any]:
-        result = _search(
-            {
-                "fq": "+dataset_type:aplikasi +dalam_tangerang_live:true",
-                "rows": limit,
-                "sort": "title_string asc",
-            }
-        )
-        return {"count": result["count"], "results": [_aplikasi_brief(a) for a in result["results"]]}
-
-    return _anon_cached(f"live_{limit}", compute)
-
-
-def tangerang_aplikasi_summary() -> dict[str, int]:
-    """The catalogue in one line: all applications, e-government and public-service ones."""
-
-    def compute() -> dict[str, int]:
-        result = _search(
-            {"fq": "+dataset_type:aplikasi", "rows": 0, "facet.field": '["kelompok"]', "facet.limit": 10}
-        )
-        groups = result["facets"].get("kelompok", {})
-        return {
-            "total": result["count"],
-            "e_government": groups.get("e-government", 0),
-            "layanan_publik": groups.get("layanan-publik", 0),
-        }
-
-    return _anon_cached("aplikasi_summary", compute)
-
-
-def tangerang_usage(pkg: dict[str, Any]) -> list[dict[str, Any]]:
-    """The application's monthly usage, sorted by month."""
-    return theme.usage_series(pkg.get("penggunaan_bulanan"))
-
-
-def tangerang_sparkline(pkg: dict[str, Any]) -> Markup:
-    """A small inline-SVG trend of the application's monthly active users."""
-    series = pkg.get("series") or theme.usage_series(pkg.get("penggunaan_bulanan"))
-    if len(series) < 2:
-        return Markup("")
-    first, last = series[0], series[-1]
-    label = tk._("Monthly active users from {start} to {end}: {first} to {last}").format(
-        start=theme.month_label(first["bulan"], _lang()),
-        end=theme.month_label(last["bulan"], _lang()),
-        first=tangerang_number(first["pengguna_aktif"]),
-        last=tangerang_number(last["pengguna_aktif"]),
-    )
-    return theme.sparkline_svg(series, label)
-
-
-def tangerang_usage_chart(pkg: dict[str, Any]) -> Markup:
-    """The application's monthly active users as an inline-SVG bar chart."""
-    return theme.usage_chart_svg(
-        tangerang_usage(pkg), tk._("Monthly active users of {app}").format(app=pkg.get("title")), _lang()
-    )
-
-
-def tangerang_month_label(bulan: str) -> str:
-    return theme.month_label(bulan, _lang())
-
-
-def tangerang_kajian(pkg: dict[str, Any]) -> dict[str, Any]:
-    """The "dalam kajian" verdict of the configured rule on the application's usage, with the thresholds."""
-    min_users, drop_percent = theme.kajian_rule()
-    verdict = theme.kajian_assessment(tangerang_usage(pkg), min_users, drop_percent)
-    return {**verdict, "min_users": min_users, "rule_drop_percent": drop_percent}
-
-
-def tangerang_platform_label(kind: str) -> str:
-    return {"web": "Web", "android": "Android", "ios": "iOS", "desktop": "Desktop", "api": "API"}.get(
-        kind or "", kind or ""
-    )
-
-
-def tangerang_platform_kinds(pkg: dict[str, Any]) -> list[str]:
-    """The kinds of platform an application runs on, from the record or from a search result."""
-    value = pkg.get("platform") or []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = [value]
-    kinds = [v.get("jenis") if isinstance(v, dict) else v for v in value]
-    return list(dict.fromkeys(k for k in kinds if k))
-
-
-def tangerang_aplikasi_datasets(name: str, page: int = 1, rows: int = 10) -> dict[str, Any]:
-    """The datasets an application produces (``aplikasi_sumber``), of those the visitor may see, one page."""
-    page = max(1, page)
-    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-    result = _search(
-        {
-            "fq": f'+dataset_type:dataset +aplikasi_sumber:"{escaped}"',
-            "rows": rows,
-            "start": (page - 1) * rows,
-            "sort": "title_string asc",
-        }
-    )
-    pages = max(1, -(-result["count"] // rows))
-    if page > pages:  # beyond the last page (an old link, a guessed number): show the last one
-        return tangerang_aplikasi_datasets(name, pages, rows)
-    return {"count": result["count"], "results": result["results"], "page": page, "pages": pages}
-
-
-def tangerang_request_page() -> int:
-    try:
-        return max(1, int(tk.request.args.get("page", 1)))
-    except (TypeError, ValueError, RuntimeError):
-        return 1
-
-
-def tangerang_opd_summary(org_name: str) -> dict[str, Any]:
-    """An OPD's datasets and applications the visitor may see: counts and the applications themselves."""
-    escaped = org_name.replace('"', "")
-    result = _search(
-        {
-            "fq": f'+organization:"{escaped}" +dataset_type:(dataset OR aplikasi)',
-            "rows": 0,
-            "facet.field": '["dataset_type"]',
-        }
-    )
-    types = result["facets"].get("dataset_type", {})
-    apps = _search(
-        {
-            "fq": f'+organization:"{escaped}" +dataset_type:aplikasi',
-            "rows": 12,
-            "sort": "title_string asc",
-        }
-    )
-    return {
-        "datasets": types.get("dataset", 0),
-        "aplikasi": types.get("aplikasi", 0),
-        "apps": [_aplikasi_brief(a) for a in apps["results"]],
-    }
-
-
-def tangerang_opd_title(name: str | dict[str, Any]) -> str:
-    """The title of an OPD (organization) by its name, or of a search result's organization dict. OPDs are
-    public, so the map of names to titles is cached for everyone."""
-    if isinstance(name, dict):
-        return name.get("title") or name.get("name") or ""
-    now = time.monotonic()
-    hit = _OPD_TITLES.get("map")
-    if not hit or hit[0] <= now:
-        orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
-        hit = (now + ANON_CACHE_SECONDS, {o["name"]: o["title"] for o in orgs})
-        _OPD_TITLES["map"] = hit
-    return hit[1].get(name, name)
-
-
-_OPD_TITLES: dict[str, tuple[float, dict[str, str]]] = {}
-
-
-# dates.py's chained core helper renders every date a page shows. An imported function is registered only
-# through __all__, hence the list of this module's helpers with it.
-from ckanext.tangerang.dates import render_datetime  # noqa: E402
-
-__all__ = [
-    "render_datetime",
-    "tangerang_aplikasi_choices",
-    "tangerang_aplikasi_datasets",
-    "tangerang_aplikasi_summary",
-    "tangerang_aplikasi_title",
-    "tangerang_aplikasi_titles",
-    "tangerang_choices_frekuensi",
-    "tangerang_choices_klasifikasi",
-    "tangerang_choices_sektor",
-    "tangerang_choices_wilayah",
-    "tangerang_featured_aplikasi",
-    "tangerang_frekuensi_label",
-    "tangerang_home_stats",
-    "tangerang_kajian",
-    "tangerang_klasifikasi_label",
-    "tangerang_lang",
-    "tangerang_live_aplikasi",
-    "tangerang_month_label",
-    "tangerang_number",
-    "tangerang_opd_summary",
-    "tangerang_opd_title",
-    "tangerang_organization_info",
-    "tangerang_platform_kinds",
-    "tangerang_platform_label",
-    "tangerang_recent_datasets",
-    "tangerang_request_page",
-    "tangerang_resource_more_items",
-    "tangerang_sektor_label",
-    "tangerang_sparkline",
-    "tangerang_structured_data",
-    "tangerang_usage",
-    "tangerang_usage_chart",
-    "tangerang_walidata",
-    "tangerang_wilayah_name",
-]

@@ -1,22 +1,23 @@
-"""Blueprints of the Tangerang portal. Views call actions, never the model."""
+"""Blueprints of the Tangerang portal: its own pages, and the request hooks that guard data. Views call actions and
+check access through auth functions, never the model."""
 
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
 
-from ckanext.tangerang import request_guard
+from ckanext.tangerang import codelists, request_guard, usage
 
 # ckanext-harvest's state-changing pages on POST only, with a confirmation page on GET (harvest_views.py).
 from ckanext.tangerang.harvest_views import tangerang_harvest  # noqa: F401
 
-# The theme's pages (/aplikasi-kajian, /pengembang, /sektor); the blanket registers every Blueprint here.
-from ckanext.tangerang.theme import tangerang_theme  # noqa: F401
-
 # Security headers, safe serving of uploaded files, request-scoped CSRF exemptions (web_security.py).
 from ckanext.tangerang.web_security import tangerang_web_security  # noqa: F401
 
+# The blanket in plugin.py registers every Blueprint of this module, imported ones included.
 tangerang = Blueprint("tangerang", __name__)
+# The theme's pages: the developer page, the sectors, and the stewards' list of applications under review.
+tangerang_theme = Blueprint("tangerang_theme", __name__)
 
 # The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.
 tangerang.before_app_request(request_guard.refuse_bad_input)
@@ -60,3 +61,84 @@ def withhold_limited_history():
     if "akses_terbatas" in snapshot:
         return tk.abort(403, snapshot["akses_terbatas"]["pesan"])
     return None
+
+
+@tangerang_theme.route("/aplikasi-kajian")
+def kajian() -> str:
+    """Applications whose use is low or falling by the configured rule, for the stewards who review them."""
+    try:
+        tk.check_access("tangerang_aplikasi_review", {})
+    except tk.NotAuthorized as refused:
+        return tk.abort(403, str(refused))
+    min_users, drop_percent = usage.kajian_rule()
+    flagged = []
+    start = 0
+    while True:
+        result = tk.get_action("package_search")(
+            {},
+            {
+                "fq": "+dataset_type:aplikasi",
+                "rows": 500,
+                "start": start,
+                "sort": "title_string asc",
+            },
+        )
+        for app in result["results"]:
+            series = usage.series(app.get("penggunaan_bulanan"))
+            verdict = usage.kajian_assessment(series, min_users, drop_percent)
+            if verdict["flagged"]:
+                flagged.append({"app": app, "series": series, "verdict": verdict})
+        start += 500
+        if start >= result["count"]:
+            break
+    return tk.render(
+        "tangerang/kajian.html",
+        {"flagged": flagged, "min_users": min_users, "drop_percent": drop_percent},
+    )
+
+
+@tangerang_theme.route("/sektor")
+def sectors() -> str:
+    """Government-affairs sectors with the number of datasets the visitor may see in each."""
+    return tk.render("tangerang/sectors.html", {})
+
+
+@tangerang_theme.route("/sektor/<code>")
+def sector(code: str) -> str:
+    """One sector: how many datasets the visitor may see, which OPDs and applications produce them, the latest."""
+    row = codelists.by_code("urusan_pemerintahan").get(code)
+    if row is None:
+        return tk.abort(404, tk._("No such sector: see the list of sectors."))
+    result = tk.get_action("package_search")(
+        {},
+        {
+            "fq": f'+dataset_type:dataset +sektor:"{code}"',
+            "include_private": True,  # CKAN keeps to the visitor's permission labels
+            "rows": 6,
+            "sort": "metadata_modified desc",
+            "facet.field": '["organization", "aplikasi_sumber"]',
+            "facet.limit": 50,
+        },
+    )
+    facets = result["search_facets"]
+    opds = sorted(
+        facets.get("organization", {}).get("items", []), key=lambda i: (-i["count"], i["display_name"])
+    )
+    apps = sorted(facets.get("aplikasi_sumber", {}).get("items", []), key=lambda i: (-i["count"], i["name"]))
+    return tk.render(
+        "tangerang/sector.html",
+        {
+            "code": code,
+            "sector": row,
+            "count": result["count"],
+            "datasets": result["results"],
+            "opds": opds,
+            "apps": apps,
+        },
+    )
+
+
+@tangerang_theme.route("/pengembang")
+def developer() -> str:
+    """The developer page: the API, the custom actions and the DCAT feeds, with runnable examples."""
+    return tk.render("tangerang/developer.html", {})

@@ -1,5 +1,6 @@
 """Auth functions: the DataStore's and ckanext-harvest's chained so that access classes and harvest-source privacy
-hold on them, OPD and group creation for the walidata, and collaborator checks that answer anonymous callers."""
+hold on them, OPD and group creation for the walidata, collaborator checks that answer anonymous callers, and the
+stewards' review of applications."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ __all__ = [
     "package_delete",
     "package_show",
     "package_update",
+    "tangerang_aplikasi_review",
     "tangerang_harvest_sources_private",
     "tangerang_resource_access_show",
 ]
@@ -127,3 +129,22 @@ def package_collaborator_create(next_auth: AuthFunction, context: Context, data_
 @tk.chained_auth_function
 def package_collaborator_delete(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
     return hardening.logged_in_then(next_auth, context, data_dict)
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResult:
+    """The applications the "dalam kajian" rule flags (``/aplikasi-kajian``) are for data stewards: members of
+    an OPD who may add or edit its datasets, and sysadmins (the walidata), whom CKAN lets through before asking."""
+    if authz.auth_is_anon_user(context):
+        return {
+            "success": False,
+            "msg": "Masuk sebagai pengelola data untuk melihat halaman ini. / "
+            "Log in as a data steward to see this page.",
+        }
+    if not authz.has_user_permission_for_some_org(context["user"], "create_dataset"):
+        return {
+            "success": False,
+            "msg": "Halaman ini untuk pengelola data OPD dan walidata. / "
+            "This page is for data stewards of an OPD and the walidata.",
+        }
+    return {"success": True}

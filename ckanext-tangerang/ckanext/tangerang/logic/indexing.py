@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import codelists, jsonlist, usage
 from ckanext.tangerang.logic import access
 
 # Stored, never indexed: what a search returns of them is redacted per visitor (access.redact_search_results).
 STORED_ONLY = ("data_dict", "validated_data_dict")
+
+# An application's active users in its last reported month: the home page's featured applications sort on it.
+LATEST_USERS = "pengguna_aktif_terakhir"
 
 SINGLE = (
     "sektor",
@@ -24,14 +27,12 @@ SINGLE = (
 
 
 def _as_list(value: Any) -> list[Any]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return [v for v in value.replace(",", " ").split() if v]
-    return value if isinstance(value, list) else [value]
+    try:
+        return jsonlist.read(value)
+    except ValueError:  # codes as plain text, separated by commas or spaces
+        return value.replace(",", " ").split()
+    except TypeError:
+        return [value]
 
 
 def kecamatan_of(codes: list[str]) -> list[str]:
@@ -90,6 +91,11 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
         pkg_dict["dalam_tangerang_live"] = "true" if str(live).lower() in ("true", "1", "ya") else "false"
     else:
         pkg_dict.pop("dalam_tangerang_live", None)
+    latest = usage.latest_users(validated.get("penggunaan_bulanan"))
+    if latest is not None:
+        pkg_dict[LATEST_USERS] = latest
+    else:
+        pkg_dict.pop(LATEST_USERS, None)
     # The OPD's official name and abbreviation, so that "Dinas Kesehatan" and "Dinkes" find its datasets
     # whatever the organization's URL name is.
     org = validated.get("organization") or {}

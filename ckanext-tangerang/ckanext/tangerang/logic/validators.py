@@ -15,9 +15,31 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey
 
-from ckanext.tangerang import codelists
+from ckanext.tangerang import codelists, jsonlist, usage
 from ckanext.tangerang.bilingual import msg as _msg
 from ckanext.tangerang.web_security import BUILT_LINK_URL_TYPES, is_web_link
+
+# The blanket in plugin.py registers exactly these names as validators: add yours here.
+__all__ = [
+    "tangerang_always_public",
+    "tangerang_aplikasi_exists",
+    "tangerang_bool_choice",
+    "tangerang_data_dictionary",
+    "tangerang_default_license",
+    "tangerang_email",
+    "tangerang_http_url",
+    "tangerang_klasifikasi_sets_private",
+    "tangerang_kode_daftar_data",
+    "tangerang_kode_standar_data",
+    "tangerang_next_update",
+    "tangerang_non_negative_int",
+    "tangerang_required",
+    "tangerang_required_list",
+    "tangerang_resource_url",
+    "tangerang_usage_series",
+    "tangerang_year",
+    "tangerang_year_not_before",
+]
 
 Invalid = tk.Invalid
 missing = tk.missing
@@ -190,12 +212,13 @@ def tangerang_next_update(
 
 def _json_list_of_objects(value: Any, what_id: str, what_en: str, items_id: str, items_en: str) -> list[dict]:
     """``value`` (a list, or JSON text of one) as a list of objects, or ``Invalid`` naming the field."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise Invalid(_msg(f"{what_id} bukan JSON yang sah", f"{what_en} is not valid JSON")) from None
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+    try:
+        value = jsonlist.read(value)
+    except ValueError:
+        raise Invalid(_msg(f"{what_id} bukan JSON yang sah", f"{what_en} is not valid JSON")) from None
+    except TypeError:
+        value = None
+    if value is None or not all(isinstance(item, dict) for item in value):
         raise Invalid(
             _msg(f"{what_id} harus berupa daftar {items_id}", f"{what_en} must be a list of {items_en}")
         )
@@ -275,9 +298,9 @@ def tangerang_usage_series(value: Any) -> Any:
     value = _json_list_of_objects(value, "Penggunaan bulanan", "Monthly usage", "bulan", "months")
     months = set()
     for entry in value:
-        if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", str(entry.get("bulan", ""))):
+        if not usage.MONTH_RE.match(str(entry.get("bulan", ""))):
             raise Invalid(_msg("Setiap entri perlu bulan YYYY-MM", "Every entry needs a month YYYY-MM"))
-        for count in ("pengguna_aktif", "transaksi"):
+        for count in usage.COUNTS:
             if count in entry and (not isinstance(entry[count], int) or entry[count] < 0):
                 raise Invalid(
                     _msg(f"{count} harus bilangan bulat >= 0", f"{count} must be a whole number >= 0")
