@@ -23,10 +23,10 @@ from typing import Any
 from ckan import model
 
 from ckanext.tangerang import choices, usage
+from ckanext.tangerang.bilingual import msg
 
 from .base import Listing, Run, TangerangHarvesterBase
 from .config import Check, is_dict, is_int
-from .http import msg
 from .json_api import keyed_records
 from .mapping import slug
 from .pages import walk_pages

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from ckanext.tangerang.bilingual import msg
+
 from . import linked
-from .http import HarvestHttpError, SafeClient, UrlNotAllowed, check_url, msg
+from .http import HarvestHttpError, SafeClient, UrlNotAllowed, check_url
 
 PAGE = 1000
 

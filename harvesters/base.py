@@ -47,9 +47,11 @@ from ckan.plugins import toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
+from ckanext.tangerang.bilingual import msg
+
 from . import linked, pii, unchanged
 from .config import COMMON_CONFIG, Check, ConfigError, parse_config
-from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url, msg
+from .http import HarvestHttpError, Limits, SafeClient, UrlNotAllowed, check_url
 from .mapping import PROTECTED_FIELDS
 
 log = logging.getLogger(__name__)

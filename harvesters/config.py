@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .http import Limits, msg
+from ckanext.tangerang.bilingual import msg
+
+from .http import Limits
 from .mapping import DATASET_FIELDS
 
 Check = Callable[[Any], str | None]

@@ -27,7 +27,6 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-# The other harvester modules import msg from here too.
 from ckanext.tangerang.bilingual import msg
 
 MAX_REDIRECTS = 5

@@ -34,9 +34,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ckanext.tangerang.bilingual import msg
+
 from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
 from .config import Check, all_of, anything, check_defaults, dict_of, is_dict, is_name, is_str, obj, one_of
-from .http import HarvestHttpError, msg
+from .http import HarvestHttpError
 from .mapping import get_path, map_record
 from .pages import check_pagination, walk_pages
 from .tables import PreparedTable, prepare_table, tabular_dataset

@@ -36,8 +36,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ckanext.tangerang.bilingual import msg
+
 from . import pii
-from .http import HarvestHttpError, SafeClient, UrlNotAllowed, check_url, msg
+from .http import HarvestHttpError, SafeClient, UrlNotAllowed, check_url
 
 log = logging.getLogger(__name__)
 

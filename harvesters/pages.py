@@ -8,9 +8,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ckanext.tangerang.bilingual import msg
+
 from .base import Listing
 from .config import anything, is_int, obj, one_of
-from .http import HarvestHttpError, SafeClient, msg
+from .http import HarvestHttpError, SafeClient
 from .mapping import get_path
 
 PAGINATION_TYPES = ("next_link", "page", "offset", "cursor", "none")

@@ -40,6 +40,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from ckanext.tangerang.bilingual import msg
+
 from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
 from .config import (
     Check,
@@ -55,7 +57,6 @@ from .config import (
     obj,
     table_list,
 )
-from .http import msg
 from .tables import PreparedTable, prepare_table, tabular_dataset
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.tangerang.bilingual import msg
+
 from . import pii
-from .http import msg
 from .mapping import map_record, slug
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -31,6 +31,8 @@ import io
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from ckanext.tangerang.bilingual import msg
+
 from .base import Listing, Run, TangerangHarvesterBase, UpstreamRecord
 from .config import (
     Check,
@@ -44,7 +46,7 @@ from .config import (
     optional,
     table_list,
 )
-from .http import HarvestHttpError, msg
+from .http import HarvestHttpError
 from .tables import cell_text as _cell_text
 from .tables import prepare_table, tabular_dataset
 

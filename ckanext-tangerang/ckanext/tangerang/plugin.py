@@ -20,7 +20,8 @@ except ImportError:  # without ckanext-dcat there are no DCAT sources to serve
 
 # The blankets register what these modules export: logic/action.py, logic/auth.py, views.py (the portal's pages
 # and request guards), cli.py, config_declaration.yaml, helpers.py (each helper names the module doing the work:
-# codelists, choices, searches, usage, charts, cache) and logic/validators.py.
+# codelists, choices, searches, usage, charts, cache) and logic/validators.py. Outside this class: the DCAT
+# profile (dcat.py) and the harvesters (harvesters/, each its own plugin) are entry points in pyproject.toml.
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
