@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import machine, median_p50_p95, publish
+from results import latency_table, machine, median_p50_p95, publish_table
 
 SECTION = "## Page server time"
 TARGET_MS = 300  # the brief: home, dataset and app catalogue pages p95 at most 300 ms server time
@@ -85,24 +85,19 @@ def main() -> None:
         rows.append((label, *median_p50_p95(args.runs, lambda url=url: measure(session, url, args.requests))))
         print(f"{label:55} p50 {rows[-1][1]:7.1f} ms   p95 {rows[-1][2]:7.1f} ms")
     today = dt.date.today().isoformat()
-    lines = [
-        args.section,
-        "",
+    intro = [
         f"`bench/pages.py`, {today}, machine: {machine()}; CKAN under gunicorn (local stack), anonymous visitor,",
         f"one request at a time over loopback; {args.runs} runs of {args.requests} requests per page after 3 warm-up "
         "requests; the medians of the runs' p50 and p95 are reported.",
         f"Catalogue size seen by an anonymous visitor: {count.get('dataset', 0)} datasets, "
         f"{count.get('aplikasi', 0)} applications ({args.catalogue}). Target: p95 at most {TARGET_MS} ms.",
-        "",
-        "| page | p50 ms | p95 ms | p95 within target |",
-        "|---|---:|---:|---|",
-        *[
-            f"| {label} | {p50:.0f} | {p95:.0f} | {'yes' if p95 <= TARGET_MS else 'no'} |"
-            for label, p50, p95 in rows
-        ],
-        "",
     ]
-    publish("\n".join(lines), write=not args.no_write)
+    publish_table(
+        args.section,
+        intro,
+        latency_table("page", rows, lambda _: TARGET_MS, show_target=False),
+        write=not args.no_write,
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import re
 import statistics
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -27,6 +28,27 @@ def median_p50_p95(runs: int, measure: Callable[[], list[float]]) -> tuple[float
         p50s.append(percentile(times, 0.50))
         p95s.append(percentile(times, 0.95))
     return statistics.median(p50s), statistics.median(p95s)
+
+
+def latency_table(
+    first: str, rows: list[tuple[Any, float, float]], target_ms: Callable[[Any], int], show_target: bool
+) -> list[str]:
+    """Markdown lines of a table: per row its key, p50 and p95 in ms, (the target,) and whether p95 is within it."""
+    target_head, target_rule = (" target p95 |", "---:|") if show_target else ("", "")
+    lines = [
+        f"| {first} | p50 ms | p95 ms |{target_head} within target |",
+        f"|---|---:|---:|{target_rule}---|",
+    ]
+    for key, p50, p95 in rows:
+        target = target_ms(key)
+        shown = f" {target} |" if show_target else ""
+        lines.append(f"| {key} | {p50:.0f} | {p95:.0f} |{shown} {'yes' if p95 <= target else 'no'} |")
+    return lines
+
+
+def publish_table(heading: str, intro: list[str], table: list[str], write: bool) -> None:
+    """A RESULTS.md section made of its heading, the lines saying how it was measured, and the table."""
+    publish("\n".join([heading, "", *intro, "", *table, ""]), write)
 
 
 def publish(section: str, write: bool) -> None:

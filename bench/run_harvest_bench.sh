@@ -7,13 +7,7 @@
 #   bash bench/run_harvest_bench.sh --sizes 10000 --variants ours
 # (the options of bench/harvest.py; bare numbers are sizes, as before)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TANGERANG_ROOT=$ROOT
-. scripts/stack.env
-TANGERANG_TEST_SLOT=bench bash scripts/stack.sh prepare-tests >/dev/null
-# shellcheck disable=SC1091
-. var/test-bench.env
+. "$(dirname "${BASH_SOURCE[0]}")/slot.sh" bench
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
   args=(--sizes 1000)

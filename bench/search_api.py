@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import machine, median_p50_p95, publish
+from results import latency_table, machine, median_p50_p95, publish_table
 
 TARGETS_MS = {1: 100, 10: 400}  # the brief: p95 at 10,000 datasets
 FACETS = json.dumps(["organization", "sektor", "klasifikasi", "frekuensi", "res_format", "aplikasi_sumber"])
@@ -83,24 +83,19 @@ def main() -> None:
             (clients, *median_p50_p95(args.runs, lambda clients=clients: run(base, clients, args.rounds)))
         )
         print(f"{clients:2} client(s): p50 {rows[-1][1]:6.1f} ms  p95 {rows[-1][2]:6.1f} ms", flush=True)
-    lines = [
-        args.section,
-        "",
+    intro = [
         f"`bench/search_api.py`, {dt.date.today().isoformat()}, machine: {machine()}; CKAN under gunicorn "
         "(3 workers), Solr on the same 2 cores, anonymous, over loopback.",
         f"{len(QUERIES)} queries (plain, affixed, acronym, place, facet filters, six facet fields, sort, deep "
         f"page, the application list) sent {args.rounds} times by each client; {args.runs} runs, medians of the "
         f"runs' p50 and p95. Catalogue: {total} records visible to an anonymous visitor.",
-        "",
-        "| clients | p50 ms | p95 ms | target p95 | within |",
-        "|---:|---:|---:|---:|---|",
-        *[
-            f"| {c} | {p50:.0f} | {p95:.0f} | {TARGETS_MS[c]} | {'yes' if p95 <= TARGETS_MS[c] else 'no'} |"
-            for c, p50, p95 in rows
-        ],
-        "",
     ]
-    publish("\n".join(lines), write=not args.no_write)
+    publish_table(
+        args.section,
+        intro,
+        latency_table("clients", rows, TARGETS_MS.__getitem__, show_target=True),
+        write=not args.no_write,
+    )
 
 
 if __name__ == "__main__":
