@@ -99,10 +99,12 @@ def portal(create_with_upload):
         dataset = helpers.call_action("package_create", context=dict(context), **data)
         create_with_upload(
             CSV,
-            "penduduk-2025.csv",
+            # No extension: the download URL comes from the upload itself, not from the file name.
+            "penduduk-2025",
             context=dict(context),
             package_id=dataset["id"],
             name="Penduduk 2025 (CSV)",
+            format="csv",
             description="Unggahan OPD.",
         )
         datasets[name] = helpers.call_action("package_show", id=dataset["id"])
