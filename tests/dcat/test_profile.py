@@ -131,7 +131,8 @@ class TestSerializeDict:
         data = dataset_dict()
         g, ref = serialize(data)
         assert_tangerang_triples(g, ref, data)
-        assert (ref, DCT.source, URIRef(f"{SITE}/aplikasi/sobatdukcapil")) in g
+        assert (ref, DCT.relation, URIRef(f"{SITE}/aplikasi/sobatdukcapil")) in g
+        assert (ref, DCT.source, None) not in g
         assert (ref, DCT.accessRights, PUBLIC) in g
         # euro_dcat_ap_3's own triples are still there, once.
         assert len(list(g.objects(ref, DCT.title))) == 1
@@ -185,15 +186,21 @@ class TestSerializeDict:
         g, ref = serialize(data)
         for predicate in (
             DCT.temporal,
-            DCAT.contactPoint,
             PROV.qualifiedAttribution,
-            DCT.source,
+            DCT.relation,
             DCT.conformsTo,
             ADMS.identifier,
             SDMX_ATTRIBUTE.unitMeasure,
             TGR.ukuran,
         ):
             assert (ref, predicate, None) not in g, predicate
+        # The contact point DCAT-AP recommends is then the portal's walidata (config_declaration's defaults).
+        [contact] = g.objects(ref, DCAT.contactPoint)
+        assert g.value(contact, VCARD.fn) == Literal("Dinas Komunikasi dan Informatika Kota Tangerang")
+        assert g.value(contact, VCARD.hasEmail) == URIRef("mailto:satudata@tangerangkota.go.id")
+        # ... which the way back does not take for a producer.
+        parsed = parse(g.serialize(format="turtle"))
+        assert "produsen_data_nama" not in parsed and "produsen_data_email" not in parsed
 
     def test_publisher_falls_back_to_the_dicts_organization(self):
         org = {"id": "6b1f0e1c-0000-4000-8000-0000000000aa", "name": "dinkes", "title": "Dinas Kesehatan"}
@@ -268,8 +275,10 @@ def parse(text: str, _format: str = "turtle") -> dict:
 
 
 class TestParse:
-    def test_turtle_becomes_tangerang_fields(self):
-        parsed = parse(TURTLE)
+    @pytest.mark.parametrize("application", ["dct:source", "dct:relation"])
+    def test_turtle_becomes_tangerang_fields(self, application):
+        """Feeds name the application with DCAT-AP 3's dct:relation or, written before it, dct:source."""
+        parsed = parse(TURTLE.replace("dct:source <", f"{application} <"))
         assert {k: parsed.get(k) for k in EXPECTED} == EXPECTED
         assert parsed["title"] == "Kunjungan Puskesmas 2024"
         # Generic extras that only repeated our fields are gone; the rest (other themes) stay.
@@ -279,7 +288,7 @@ class TestParse:
         )
         assert extras["theme"] == '["http://publications.europa.eu/resource/authority/data-theme/HEAL"]'
         assert "conforms_to" not in extras
-        assert "source" not in extras
+        assert "source" not in extras and "related_resource" not in extras
         # euro_dcat_ap_3's generic qualified_attribution (no such field here) does not repeat the walidata.
         assert "qualified_attribution" not in parsed
         assert parsed["resources"][0]["url"] == "https://satudata.example.go.id/files/kunjungan.csv"
@@ -330,7 +339,7 @@ class TestParse:
 
     @pytest.mark.parametrize("klasifikasi", ["terbuka", "terbatas", "tertutup"])
     def test_round_trip(self, klasifikasi):
-        data = dataset_dict(klasifikasi=klasifikasi, aplikasi_sumber="tangerang-live")
+        data = dataset_dict(klasifikasi=klasifikasi, aplikasi_sumber="tangerang-live", license_id="odc-odbl")
         serializer = RDFSerializer(profiles=["euro_dcat_ap_3", "tangerang"])
         for _format in ("turtle", "json-ld", "xml"):
             text = serializer.serialize_dataset(dict(data), _format=_format)
@@ -351,6 +360,7 @@ class TestParse:
                 "walidata_nama",
                 "walidata_email",
                 "aplikasi_sumber",
+                "license_id",  # from the EU licence IRI, which CKAN's licence register does not know
             ):
                 assert parsed.get(key) == data[key], (_format, key)
 
@@ -409,7 +419,7 @@ class TestEndpoints:
         g = get_graph(app, f"/dataset/{dataset['name']}.ttl", "turtle")
         ref = dataset_ref(dataset)
         assert_tangerang_triples(g, ref, dataset)
-        assert (ref, DCT.source, URIRef(f"{SITE}/aplikasi/sobatdukcapil")) in g
+        assert (ref, DCT.relation, URIRef(f"{SITE}/aplikasi/sobatdukcapil")) in g
         assert (ref, DCT.accessRights, PUBLIC) in g
         publisher = g.value(ref, DCT.publisher)
         assert publisher == URIRef(f"{SITE}/organization/{portal['org']['id']}")
