@@ -266,14 +266,21 @@ def run_job(resource_ids: list[str]) -> dict[str, int]:
 def enqueue(targets: list[Target]) -> list[str]:
     """One background job per ``BATCH_SIZE`` resources; returns the jobs' ids."""
     ids = [t.resource_id for t in targets]
-    jobs = [
-        tk.enqueue_job(
-            run_job,
-            [ids[start : start + BATCH_SIZE]],
-            title=f"tangerang link check ({len(ids[start : start + BATCH_SIZE])} resources)",
+    workers = max(1, int(tk.config.get("ckanext.tangerang.links.concurrency")))
+    timeout = float(tk.config.get("ckanext.tangerang.links.timeout"))
+    jobs = []
+    for start in range(0, len(ids), BATCH_SIZE):
+        batch = ids[start : start + BATCH_SIZE]
+        # Room for every link to time out twice (HEAD and GET), beyond rq's default of three minutes.
+        limit = int(-(-len(batch) // workers) * 2 * timeout + 60)
+        jobs.append(
+            tk.enqueue_job(
+                run_job,
+                [batch],
+                title=f"tangerang link check ({len(batch)} resources)",
+                rq_kwargs={"timeout": max(limit, 180)},
+            )
         )
-        for start in range(0, len(ids), BATCH_SIZE)
-    ]
     return [job.id for job in jobs]
 
 
@@ -301,8 +308,11 @@ def list_results(filters: dict[str, Any], org_ids: list[str] | None) -> dict[str
             model.Package.owner_org.label("organization_id"),
             model.Resource.name.label("resource_name"),
         )
-        .join(model.Package, model.Package.id == table.package_id)
-        .outerjoin(model.Resource, model.Resource.id == table.resource_id)
+        .join(model.Package, sa.and_(model.Package.id == table.package_id, model.Package.state == "active"))
+        # A deleted resource's last result is history, not a link to fix.
+        .join(
+            model.Resource, sa.and_(model.Resource.id == table.resource_id, model.Resource.state == "active")
+        )
     )
     if org_ids is not None:
         query = query.where(model.Package.owner_org.in_(org_ids))
