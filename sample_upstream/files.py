@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import reference
 from .catalogue import GENERATED_RE
 from .data import SAMPLE_NOTICE
-from .reply import Reply, csv_listing, dumps, listing_reply, xlsx_listing
+from .reply import Reply, csv_listing, dumps, error_reply, listing_reply, xlsx_listing
 from .request import NotFound, Req
 
 if TYPE_CHECKING:
@@ -47,3 +47,10 @@ def generated_file(srv: UpstreamServer, req: Req, name: str, ext: str) -> Reply:
         )
 
     return listing_reply(rows, render)
+
+
+def file_without_head(srv: UpstreamServer, req: Req, name: str, ext: str) -> Reply:
+    """The same files behind a server that refuses HEAD (405), as some do: a link checker must then GET."""
+    if req.method == "HEAD":
+        return error_reply(405, "HEAD tidak didukung; gunakan GET")
+    return generated_file(srv, req, name, ext)

@@ -282,6 +282,7 @@ ENDPOINTS = [
     ("GET|POST /ckan[/n/<N>]/api/3/action/<action>", "API kompatibel CKAN"),
     ("GET /dcat[/n/<N>]/catalog.ttl|catalog.rdf?page=&per_page=&n=", "katalog DCAT"),
     ("GET /files/<dataset>.csv|json|xlsx", "berkas dataset bangkitan"),
+    ("GET /files/tanpa-head/<dataset>.csv|json|xlsx", "berkas yang sama; HEAD dijawab 405"),
     ("POST /_control/faults|reset|changes, GET /_control/state", "sakelar uji (hanya --allow-control)"),
 ]
 
@@ -331,6 +332,7 @@ ROUTES: list[tuple[re.Pattern[str], Callable[..., Reply]]] = [
         ("/apps/simpus/export/kunjungan.csv", apps.visits_csv),
         ("/apps/tangerang-live/export/pemakaian-aplikasi.csv", apps.usage_csv),
         (r"/files/(?P<name>[a-z0-9-]+)\.(?P<ext>csv|json|xlsx)", files.generated_file),
+        (r"/files/tanpa-head/(?P<name>[a-z0-9-]+)\.(?P<ext>csv|json|xlsx)", files.file_without_head),
         (
             r"/ckan(?:/n/(?P<n>\d+))?/api(?:/(?P<version>\d))?/action/(?P<action>[a-z_]+)",
             ckan_api.ckan_action,

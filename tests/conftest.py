@@ -13,6 +13,7 @@ def clean_db(reset_db, migrate_db_for):
     reset_db()
     migrate_db_for("harvest")
     migrate_db_for("activity")
+    migrate_db_for("tangerang")
 
 
 @pytest.fixture(scope="session")

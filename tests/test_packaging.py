@@ -52,6 +52,11 @@ def test_wheel_has_the_non_python_files(wheel_names):
         "ckanext/tangerang/schemas/codelists/wilayah_3671.csv",
         "ckanext/tangerang/schemas/codelists/opd_tangerang.csv",
         "ckanext/tangerang/assets/webassets.yml",
+        # `ckan db upgrade -p tangerang` needs the whole alembic folder, not just its Python files.
+        "ckanext/tangerang/migration/tangerang/alembic.ini",
+        "ckanext/tangerang/migration/tangerang/env.py",
+        "ckanext/tangerang/migration/tangerang/script.py.mako",
+        "ckanext/tangerang/migration/tangerang/versions/4b716cbdeae8_link_check_results.py",
     }
     assert expected <= wheel_names, sorted(expected - wheel_names)
     # Every file the source tree ships next to the code reaches the wheel.

@@ -49,6 +49,8 @@ ACTIONS = {
     "tag_list",
     "tag_show",
     "tangerang_harvest_sources_private",
+    "tangerang_link_check_list",
+    "tangerang_link_check_run",
     "tangerang_resource_access_show",
     "user_activity_list",
 }
@@ -79,6 +81,8 @@ AUTH_FUNCTIONS = {
     "package_show",
     "package_update",
     "tangerang_harvest_sources_private",
+    "tangerang_link_check_list",
+    "tangerang_link_check_run",
     "tangerang_resource_access_show",
 }
 
@@ -145,6 +149,7 @@ COMMANDS = {
         "gather-consumer",
         "harvest-report",
         "harvest-sources-private",
+        "links",
         "relabel-activities",
         "seed",
     }

@@ -170,3 +170,24 @@ def relabel_activities() -> None:
         f"permanen dibuang. / {relabelled} activities given their dataset's current access labels; {deleted} "
         "activities of purged datasets deleted."
     )
+
+
+@tangerang.group("links")
+def links() -> None:
+    """The link checker (results: the tangerang_link_check_list action)."""
+
+
+@links.command("check")
+@click.option("--dataset", default=None, help="Only this dataset (name or id).")
+@click.option("--older-than", type=float, default=None, help="Only resources not checked within HOURS.")
+def links_check(dataset: str | None, older_than: float | None) -> None:
+    """Check the resources' URLs now (HEAD, then a ranged GET; the harvests' allow-list; uploads by their stored
+    file) and store the results. The stack's scheduler runs it."""
+    from ckanext.tangerang.logic import link_check
+
+    targets = link_check.select_targets(dataset=dataset, older_than_hours=older_than)
+    counts = link_check.check_targets(targets)
+    click.echo(
+        f"Tautan diperiksa / links checked: {len(targets)}; "
+        + ", ".join(f"{status} {count}" for status, count in counts.items())
+    )

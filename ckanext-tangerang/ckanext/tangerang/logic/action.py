@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, linked_guard
+from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, link_check, linked_guard
 from ckanext.tangerang.logic.harvest_sources import (
     bulk_update_public,
     harvest_abort_failed_jobs,
@@ -72,6 +73,8 @@ __all__ = [
     "tag_list",
     "tag_show",
     "tangerang_harvest_sources_private",
+    "tangerang_link_check_list",
+    "tangerang_link_check_run",
     "tangerang_resource_access_show",
     "user_activity_list",
 ]
@@ -227,3 +230,59 @@ def organization_update(original_action, context: Context, data_dict: DataDict) 
 def dataset_purge(original_action, context: Context, data_dict: DataDict) -> None:
     """CKAN's ``dataset_purge``; the resources' DataStore tables and uploaded files go with the dataset."""
     return hardening.purge_with_data(original_action, context, data_dict)
+
+
+@tk.side_effect_free
+def tangerang_link_check_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The link checker's last result per resource, newest first: for sysadmins every dataset's, for an OPD's
+    members their OPD's (terbatas and tertutup included).
+
+    :param package: only this dataset (name or id) (optional)
+    :type package: string
+    :param organization: only this OPD (name or id) (optional)
+    :type organization: string
+    :param status: only this status: ``ok``, ``broken``, ``unreachable``, ``not_allowed`` or ``skipped``
+        (optional)
+    :type status: string
+    :param limit: at most this many results (optional, default 100, at most 1000)
+    :type limit: int
+    :param offset: skip this many results (optional, default 0)
+    :type offset: int
+
+    :returns: ``count`` (all matching results) and ``results``, each with ``resource_id``, ``resource_name``,
+        ``package_id``, ``package_name``, ``organization_id``, ``url``, ``status``, ``http_status``, ``error``
+        (Indonesian / English), ``checked_at`` (UTC, ISO 8601), ``duration_ms`` and ``failures`` (consecutive
+        broken or unreachable checks)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_link_check_list", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, link_check.list_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    user = context.get("user") or ""
+    org_ids = None
+    if not authz.is_sysadmin(user):
+        orgs = tk.get_action("organization_list_for_user")(
+            {"user": user, "ignore_auth": True}, {"permission": "read"}
+        )
+        org_ids = [org["id"] for org in orgs]
+    return link_check.list_results(data, org_ids)
+
+
+def tangerang_link_check_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Check the links of a dataset or an OPD again, in background jobs (one per 200 resources, on the default
+    queue that the jobs worker runs).
+
+    :param package: the dataset (name or id); or
+    :type package: string
+    :param organization: the OPD (name or id); without either, every dataset (sysadmins only)
+    :type organization: string
+
+    :returns: ``resources`` (how many are queued) and ``jobs`` (the background jobs' ids)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_link_check_run", context, data_dict)
+    targets = link_check.select_targets(
+        dataset=data_dict.get("package"), organization=data_dict.get("organization")
+    )
+    return {"resources": len(targets), "jobs": link_check.enqueue(targets)}

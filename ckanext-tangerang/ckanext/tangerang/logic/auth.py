@@ -8,6 +8,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
+from ckanext.tangerang.bilingual import msg
 from ckanext.tangerang.logic import access, hardening, harvest_sources
 
 # The blanket in plugin.py registers exactly these names as auth functions (imported ones included): add yours here.
@@ -37,6 +38,8 @@ __all__ = [
     "package_update",
     "tangerang_aplikasi_review",
     "tangerang_harvest_sources_private",
+    "tangerang_link_check_list",
+    "tangerang_link_check_run",
     "tangerang_resource_access_show",
 ]
 
@@ -148,3 +151,38 @@ def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResu
             "This page is for data stewards of an OPD and the walidata.",
         }
     return {"success": True}
+
+
+def _allowed_or(allowed: bool, reason: str) -> AuthResult:
+    return {"success": True} if allowed else {"success": False, "msg": reason}
+
+
+def tangerang_link_check_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """Link check results are for stewards: members of an OPD (the action shows them their OPD's resources only)
+    and sysadmins, whom CKAN lets through before asking. Anonymous users are refused by CKAN."""
+    return _allowed_or(
+        authz.has_user_permission_for_some_org(context.get("user") or "", "read"),
+        msg(
+            "Hasil pemeriksaan tautan hanya untuk anggota OPD dan walidata",
+            "Link check results are only for members of an OPD and the walidata",
+        ),
+    )
+
+
+def tangerang_link_check_run(context: Context, data_dict: DataDict) -> AuthResult:
+    """Checking again is for those who may edit the dataset, or the OPD's editors and admins; checking every
+    dataset is for sysadmins only, whom CKAN lets through before asking."""
+    if data_dict.get("package"):
+        allowed = authz.is_authorized("package_update", context, {"id": data_dict["package"]})["success"]
+    else:
+        organization = data_dict.get("organization")
+        allowed = bool(organization) and authz.has_user_permission_for_group_or_org(
+            organization, context.get("user") or "", "update_dataset"
+        )
+    return _allowed_or(
+        allowed,
+        msg(
+            "Hanya pengelola data OPD pemilik atau walidata yang dapat memeriksa tautan",
+            "Only the owning OPD's data stewards or the walidata may check links",
+        ),
+    )
