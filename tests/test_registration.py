@@ -49,6 +49,7 @@ ACTIONS = {
     "tag_list",
     "tag_show",
     "tangerang_harvest_sources_private",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
     "user_activity_list",
 }
@@ -79,6 +80,7 @@ AUTH_FUNCTIONS = {
     "package_show",
     "package_update",
     "tangerang_harvest_sources_private",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
 }
 
@@ -141,6 +143,7 @@ COMMANDS = {
         "audit-data-pribadi",
         "demo",
         "demo-harvest",
+        "digest",
         "fetch-consumer",
         "gather-consumer",
         "harvest-report",

@@ -8,6 +8,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
+from ckanext.tangerang.bilingual import msg
 from ckanext.tangerang.logic import access, hardening, harvest_sources
 
 # The blanket in plugin.py registers exactly these names as auth functions (imported ones included): add yours here.
@@ -37,6 +38,7 @@ __all__ = [
     "package_update",
     "tangerang_aplikasi_review",
     "tangerang_harvest_sources_private",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
 ]
 
@@ -146,5 +148,33 @@ def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResu
             "success": False,
             "msg": "Halaman ini untuk pengelola data OPD dan walidata. / "
             "This page is for data stewards of an OPD and the walidata.",
+        }
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The overdue list is for data stewards: members of the OPD asked for (or of some OPD) who may create
+    datasets there, and sysadmins (the walidata), whom CKAN lets through before asking."""
+    if authz.auth_is_anon_user(context):
+        return {
+            "success": False,
+            "msg": msg(
+                "Masuk sebagai pengelola data untuk melihat daftar ini.",
+                "Log in as a data steward to see it.",
+            ),
+        }
+    owner_org = data_dict.get("owner_org")
+    if owner_org:
+        allowed = authz.has_user_permission_for_group_or_org(owner_org, context["user"], "create_dataset")
+    else:
+        allowed = authz.has_user_permission_for_some_org(context["user"], "create_dataset")
+    if not allowed:
+        return {
+            "success": False,
+            "msg": msg(
+                "Daftar ini untuk pengelola data OPD tersebut dan walidata.",
+                "This list is for the data stewards of that OPD and the walidata.",
+            ),
         }
     return {"success": True}
