@@ -31,7 +31,7 @@ SMTP_PORT = _free_port()
 @pytest.fixture
 def world():
     """Three OPDs. dinkes: an admin, an editor and a plain member; two datasets overdue ten days from now
-    (daily and weekly, the weekly one tertutup) and a monthly one. dishub: an editor and a tertutup daily dataset
+    (daily and weekly, the weekly one tertutup) and a terbatas monthly one. dishub: an editor and a tertutup daily dataset
     (overdue) and a tertutup monthly one. bapenda: an admin and only a yearly dataset (nothing overdue)."""
     people = {
         role: factories.UserWithToken(fullname=role.replace("_", " ").title())
@@ -64,7 +64,7 @@ def world():
     for name, org, klasifikasi in (
         ("kunjungan-puskesmas-harian", "dinkes", "terbuka"),
         ("stok-obat-mingguan", "dinkes", "tertutup"),
-        ("imunisasi-bulanan", "dinkes", "terbuka"),
+        ("imunisasi-bulanan", "dinkes", "terbatas"),  # metadata public, data for dinkes
         ("rencana-trayek-harian", "dishub", "tertutup"),
         ("rencana-trayek-bulanan", "dishub", "tertutup"),
         ("pajak-daerah-tahunan", "bapenda", "terbuka"),
