@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # The local stack's harvest scheduler: what cron does in production (docker-compose's scheduler service).
 # Every TANGERANG_SCHEDULER_INTERVAL seconds `ckan harvester run` starts the jobs that are due by their
-# source's frequency and closes finished ones. Usage: harvest-scheduler.sh CKAN_BIN CKAN_INI
+# source's frequency and closes finished ones; once a UTC day (07:00 WIB) `ckan tangerang digest send` e-mails each
+# OPD its overdue datasets (the day of the last run is kept next to the ini, so a restart sends nothing twice).
+# Usage: harvest-scheduler.sh CKAN_BIN CKAN_INI
 set -u
 ckan_bin=$1
 ini=$2
 interval=${TANGERANG_SCHEDULER_INTERVAL:-60}
+digest_day="$(dirname "$ini")/digest.day"
 while true; do
   "$ckan_bin" -c "$ini" harvester run || echo "harvester run failed with exit $?; trying again in ${interval}s" >&2
+  today=$(date -u +%F)
+  if [ "$(cat "$digest_day" 2>/dev/null)" != "$today" ]; then
+    echo "$today" >"$digest_day" # tried once a day, sent or not: a failure is in the log, not retried every minute
+    "$ckan_bin" -c "$ini" tangerang digest send || echo "digest send failed with exit $?" >&2
+  fi
   sleep "$interval"
 done

@@ -226,6 +226,8 @@ def test_worker_commands():
     assert services["ckan-init"]["command"][-1] == "/srv/app/tangerang_init.py"
     script = SCHEDULER_SCRIPT.read_text(encoding="utf-8")
     assert "harvester run" in script and "harvester clean-harvest-log" in script
+    # the OPDs' daily digest of overdue datasets, once a day (the day of the last try on the storage volume)
+    assert 'ckan -c "$CKAN_INI" tangerang digest send' in script and "/var/lib/ckan/digest.day" in script
 
 
 def test_services_can_be_scaled():

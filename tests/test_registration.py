@@ -51,6 +51,7 @@ ACTIONS = {
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
     "user_activity_list",
 }
@@ -83,6 +84,7 @@ AUTH_FUNCTIONS = {
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
 }
 
@@ -145,6 +147,7 @@ COMMANDS = {
         "audit-data-pribadi",
         "demo",
         "demo-harvest",
+        "digest",
         "fetch-consumer",
         "gather-consumer",
         "harvest-report",

@@ -4,7 +4,9 @@
 # Every HARVEST_RUN_INTERVAL seconds `ckan harvester run` marks finished jobs as finished, creates jobs for the
 # sources whose frequency (DAILY, WEEKLY, ...) is due and puts new jobs on the gather queue. Once every
 # HARVEST_CLEAN_LOG_INTERVAL seconds (a day by default) `ckan harvester clean-harvest-log` drops harvest log rows
-# older than ckan.harvest.log_timeframe. After each successful run the heartbeat file is touched; the container's
+# older than ckan.harvest.log_timeframe. Once a UTC day (07:00 WIB) `ckan tangerang digest send` e-mails each OPD's
+# admins and editors their overdue datasets; the day of the last try is kept on the storage volume, so a restarted
+# container sends nothing twice. After each successful harvester run the heartbeat file is touched; the container's
 # health check fails when it grows older than three intervals.
 set -uo pipefail
 
@@ -12,6 +14,7 @@ CKAN_INI="${CKAN_INI:-/srv/app/ckan.ini}"
 run_interval="${HARVEST_RUN_INTERVAL:-300}"
 clean_interval="${HARVEST_CLEAN_LOG_INTERVAL:-86400}"
 heartbeat="${SCHEDULER_HEARTBEAT:-/tmp/scheduler.heartbeat}"
+digest_day="${DIGEST_DAY_FILE:-/var/lib/ckan/digest.day}"
 last_clean=0
 
 log() {
@@ -36,6 +39,12 @@ while true; do
         else
             log "ckan harvester clean-harvest-log failed (exit $?)" >&2
         fi
+    fi
+
+    today=$(date -u +%F)
+    if [[ "$(cat "$digest_day" 2>/dev/null)" != "$today" ]]; then
+        echo "$today" >"$digest_day" # tried once a day, sent or not: a failure is logged, not retried all day
+        ckan -c "$CKAN_INI" tangerang digest send || log "ckan tangerang digest send failed (exit $?)" >&2
     fi
 
     sleep "$run_interval" &

@@ -105,6 +105,7 @@ PAGES = {
     "sectors": ("/sektor", None),
     "sector-page": ("/sektor/2.16", None),
     "developer": ("/pengembang", None),
+    "release-calendar": ("/jadwal-rilis", None),
     "login": ("/user/login", None),
     "steward-home": ("/", "sysadmin"),
     "steward-dataset-page": ("/dataset/aduan-laksa-tertutup", "sysadmin"),

@@ -191,3 +191,31 @@ def links_check(dataset: str | None, older_than: float | None) -> None:
         f"Tautan diperiksa / links checked: {len(targets)}; "
         + ", ".join(f"{status} {count}" for status, count in counts.items())
     )
+
+
+@tangerang.group("digest")
+def digest() -> None:
+    """E-mail digests to the OPDs' data stewards."""
+
+
+@digest.command("send")
+@click.option("--dry-run", is_flag=True, help="Say who would get which digest; send nothing.")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Count overdue datasets as of this day (YYYY-MM-DD; default today in the display time zone).",
+)
+def digest_send(dry_run: bool, as_of) -> None:
+    """Send each OPD's admins and editors one e-mail, in Indonesian, listing their OPD's datasets past their next
+    expected update; an OPD with none gets nothing. Run daily by the scheduler."""
+    from ckanext.tangerang.logic import release
+
+    counts = release.send_digests(as_of.date() if as_of else release.today(), dry_run, click.echo)
+    click.echo(
+        f"Ringkasan: {counts['opd']} OPD dengan dataset terlambat, {counts['sent']} surel terkirim, "
+        f"{counts['failed']} gagal. / {counts['opd']} OPDs with overdue datasets, {counts['sent']} e-mails sent, "
+        f"{counts['failed']} failed."
+    )
+    if counts["failed"]:
+        raise click.ClickException(f"{counts['failed']} surel gagal dikirim / e-mails could not be sent")

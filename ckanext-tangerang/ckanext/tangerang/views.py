@@ -3,20 +3,29 @@ check access through auth functions, never the model."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
+
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, request
 
-from ckanext.tangerang import codelists, request_guard, usage
+from ckanext.tangerang import charts, choices, codelists, request_guard, usage
+from ckanext.tangerang.bilingual import msg
 
 # ckanext-harvest's state-changing pages on POST only, with a confirmation page on GET (harvest_views.py).
 from ckanext.tangerang.harvest_views import tangerang_harvest  # noqa: F401
+
+# The release calendar's day, search fields and row limit, shared with the overdue list.
+from ckanext.tangerang.logic import release
 
 # Security headers, safe serving of uploaded files, request-scoped CSRF exemptions (web_security.py).
 from ckanext.tangerang.web_security import tangerang_web_security  # noqa: F401
 
 # The blanket in plugin.py registers every Blueprint of this module, imported ones included.
 tangerang = Blueprint("tangerang", __name__)
-# The theme's pages: the developer page, the sectors, and the stewards' list of applications under review.
+# The theme's pages: the developer page, the sectors, the release calendar, and the stewards' list of applications
+# under review.
 tangerang_theme = Blueprint("tangerang_theme", __name__)
 
 # The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.
@@ -142,3 +151,63 @@ def sector(code: str) -> str:
 def developer() -> str:
     """The developer page: the API, the custom actions and the DCAT feeds, with runnable examples."""
     return tk.render("tangerang/developer.html", {})
+
+
+# Years 1000 to 2999: enough for any schedule, and the neighbouring months always exist.
+MONTH = re.compile(r"^([12]\d{3})-(0[1-9]|1[0-2])$")
+
+
+def _month_link(first_day: dt.date) -> dict[str, str]:
+    month = first_day.strftime("%Y-%m")
+    return {
+        "url": tk.h.url_for("tangerang_theme.release_calendar", month=month),
+        "label": charts.month_label(month, choices.page_lang(), "LLLL y"),
+    }
+
+
+@tangerang_theme.route("/jadwal-rilis")
+@tangerang_theme.route("/jadwal-rilis/<month>")
+def release_calendar(month: str | None = None) -> str:
+    """The release calendar: the datasets the visitor may see that are expected to be updated in a month (this
+    month by default), by day."""
+    if month is None:
+        month = release.today().strftime("%Y-%m")
+    found = MONTH.match(month)
+    if found is None:
+        return tk.abort(
+            404,
+            msg(
+                "Bulan tidak dikenal: tulis bulan sebagai TTTT-BB, misalnya 2026-12.",
+                "Unknown month: write the month as YYYY-MM, for example 2026-12.",
+            ),
+        )
+    first = dt.date(int(found[1]), int(found[2]), 1)
+    after = (first + dt.timedelta(days=31)).replace(day=1)
+    result = tk.get_action("package_search")(
+        {},
+        {
+            "fq": f"+dataset_type:dataset "
+            f"+pemutakhiran_berikutnya:[{release.solr_day(first)} TO {release.solr_day(after)}}}",
+            "include_private": True,  # CKAN keeps to the visitor's permission labels
+            "sort": "pemutakhiran_berikutnya asc, title_string asc",
+            "fl": release.FIELDS,
+            "rows": release.MAX_ROWS,
+        },
+    )
+    days = [
+        (dt.date.fromisoformat(day), list(datasets))
+        for day, datasets in itertools.groupby(
+            result["results"], key=lambda d: d["pemutakhiran_berikutnya"][:10]
+        )
+    ]
+    return tk.render(
+        "tangerang/release_calendar.html",
+        {
+            "month": _month_link(first),
+            "previous": _month_link((first - dt.timedelta(days=1)).replace(day=1)),
+            "next": _month_link(after),
+            "days": days,
+            "count": result["count"],
+            "shown": len(result["results"]),
+        },
+    )

@@ -8,7 +8,7 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, link_check, linked_guard
+from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, link_check, linked_guard, release
 from ckanext.tangerang.logic.harvest_sources import (
     bulk_update_public,
     harvest_abort_failed_jobs,
@@ -75,6 +75,7 @@ __all__ = [
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
     "user_activity_list",
 ]
@@ -106,6 +107,32 @@ def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> dic
     if not answer["unduh"]:
         answer.update({k: v for k, v in access.limited_notice(package).items() if k != "unduh"})
     return answer
+
+
+@tk.side_effect_free
+def tangerang_overdue_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The datasets past their next expected update (``pemutakhiran_berikutnya``, derived from ``frekuensi`` and
+    the last change), most overdue first: the release calendar's list for data stewards.
+
+    Sysadmins (the walidata) see every OPD's; a member of an OPD who may create datasets there sees that OPD's
+    (all of their OPDs' without ``owner_org``). Anonymous callers are refused. A dataset counts as overdue from
+    the day after its expected update.
+
+    :param owner_org: only this OPD's datasets (name or id; optional)
+    :type owner_org: string
+    :param as_of: the day to count from, ``YYYY-MM-DD`` (optional, default today in the display time zone)
+    :type as_of: string
+    :param rows: how many datasets to return (optional, default 100, at most 1000)
+    :type rows: int
+    :param start: the offset of the first one returned (optional, default 0)
+    :type start: int
+
+    :returns: ``{"count", "as_of", "datasets"}``; each dataset has ``name``, ``title``, ``organization`` (the
+        OPD's name), ``frekuensi``, ``pemutakhiran_berikutnya`` (``YYYY-MM-DD``) and ``days_overdue``
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_overdue_list", context, data_dict)
+    return release.overdue_list(context, data_dict)
 
 
 @tk.side_effect_free  # GET stays allowed, as for the originals

@@ -40,6 +40,7 @@ __all__ = [
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
+    "tangerang_overdue_list",
     "tangerang_resource_access_show",
 ]
 
@@ -186,3 +187,31 @@ def tangerang_link_check_run(context: Context, data_dict: DataDict) -> AuthResul
             "Only the owning OPD's data stewards or the walidata may check links",
         ),
     )
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The overdue list is for data stewards: members of the OPD asked for (or of some OPD) who may create
+    datasets there, and sysadmins (the walidata), whom CKAN lets through before asking."""
+    if authz.auth_is_anon_user(context):
+        return {
+            "success": False,
+            "msg": msg(
+                "Masuk sebagai pengelola data untuk melihat daftar ini.",
+                "Log in as a data steward to see it.",
+            ),
+        }
+    owner_org = data_dict.get("owner_org")
+    if owner_org:
+        allowed = authz.has_user_permission_for_group_or_org(owner_org, context["user"], "create_dataset")
+    else:
+        allowed = authz.has_user_permission_for_some_org(context["user"], "create_dataset")
+    if not allowed:
+        return {
+            "success": False,
+            "msg": msg(
+                "Daftar ini untuk pengelola data OPD tersebut dan walidata.",
+                "This list is for the data stewards of that OPD and the walidata.",
+            ),
+        }
+    return {"success": True}
