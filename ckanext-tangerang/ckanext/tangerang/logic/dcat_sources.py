@@ -10,11 +10,11 @@ by the chained ``package_create``/``package_update`` through which every way of 
 it is put on every dataset the source creates or updates (:func:`apply_source_aplikasi`, the plugin's
 ``IDCATRDFHarvester.before_create``/``before_update``).
 
-It takes precedence over an application that an upstream dataset names itself (``dct:source``, which the
-``tangerang`` profile parses): the steward who set up the source states where its data come from on this portal,
-whereas ``dct:source`` is another portal's URL whose last segment need not be one of our records (and a name
+It takes precedence over an application that an upstream dataset names itself (``dct:relation``, or
+``dct:source`` in feeds written before DCAT-AP 3, both parsed by the ``tangerang`` profile): the steward who set up the source states where its data come from on this portal,
+whereas that link is another portal's URL whose last segment need not be one of our records (and a name
 that is not fails the dataset's validation). The Tangerang harvesters let their config win the same way.
-Without the key, the upstream's ``dct:source`` is kept, as before.
+Without the key, the upstream's own link is kept, as before.
 """
 
 from __future__ import annotations
