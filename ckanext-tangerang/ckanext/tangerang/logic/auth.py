@@ -135,23 +135,34 @@ def package_collaborator_delete(next_auth: AuthFunction, context: Context, data_
     return hardening.logged_in_then(next_auth, context, data_dict)
 
 
+def _steward(context: Context, owner_org: str | None, log_in: str, refused: str) -> AuthResult:
+    """The data-steward rule: members who may create datasets in ``owner_org``, or in some OPD when none is
+    named; sysadmins (the walidata) are let through by CKAN before asking. Each refusal says why."""
+    if authz.auth_is_anon_user(context):
+        return {"success": False, "msg": log_in}
+    user = context["user"]
+    if owner_org:
+        allowed = authz.has_user_permission_for_group_or_org(owner_org, user, "create_dataset")
+    else:
+        allowed = authz.has_user_permission_for_some_org(user, "create_dataset")
+    return _allowed_or(allowed, refused)
+
+
 @tk.auth_allow_anonymous_access
 def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResult:
-    """The applications the "dalam kajian" rule flags (``/aplikasi-kajian``) are for data stewards: members of
-    an OPD who may add or edit its datasets, and sysadmins (the walidata), whom CKAN lets through before asking."""
-    if authz.auth_is_anon_user(context):
-        return {
-            "success": False,
-            "msg": "Masuk sebagai pengelola data untuk melihat halaman ini. / "
+    """The applications the "dalam kajian" rule flags (``/aplikasi-kajian``) are for data stewards of any OPD."""
+    return _steward(
+        context,
+        None,
+        msg(
+            "Masuk sebagai pengelola data untuk melihat halaman ini.",
             "Log in as a data steward to see this page.",
-        }
-    if not authz.has_user_permission_for_some_org(context["user"], "create_dataset"):
-        return {
-            "success": False,
-            "msg": "Halaman ini untuk pengelola data OPD dan walidata. / "
+        ),
+        msg(
+            "Halaman ini untuk pengelola data OPD dan walidata.",
             "This page is for data stewards of an OPD and the walidata.",
-        }
-    return {"success": True}
+        ),
+    )
 
 
 def _allowed_or(allowed: bool, reason: str) -> AuthResult:
@@ -191,27 +202,13 @@ def tangerang_link_check_run(context: Context, data_dict: DataDict) -> AuthResul
 
 @tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
 def tangerang_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
-    """The overdue list is for data stewards: members of the OPD asked for (or of some OPD) who may create
-    datasets there, and sysadmins (the walidata), whom CKAN lets through before asking."""
-    if authz.auth_is_anon_user(context):
-        return {
-            "success": False,
-            "msg": msg(
-                "Masuk sebagai pengelola data untuk melihat daftar ini.",
-                "Log in as a data steward to see it.",
-            ),
-        }
-    owner_org = data_dict.get("owner_org")
-    if owner_org:
-        allowed = authz.has_user_permission_for_group_or_org(owner_org, context["user"], "create_dataset")
-    else:
-        allowed = authz.has_user_permission_for_some_org(context["user"], "create_dataset")
-    if not allowed:
-        return {
-            "success": False,
-            "msg": msg(
-                "Daftar ini untuk pengelola data OPD tersebut dan walidata.",
-                "This list is for the data stewards of that OPD and the walidata.",
-            ),
-        }
-    return {"success": True}
+    """The overdue list is for data stewards of the OPD asked for (or of some OPD)."""
+    return _steward(
+        context,
+        data_dict.get("owner_org"),
+        msg("Masuk sebagai pengelola data untuk melihat daftar ini.", "Log in as a data steward to see it."),
+        msg(
+            "Daftar ini untuk pengelola data OPD tersebut dan walidata.",
+            "This list is for the data stewards of that OPD and the walidata.",
+        ),
+    )
