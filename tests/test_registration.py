@@ -58,6 +58,7 @@ ACTIONS = {
 
 AUTH_FUNCTIONS = {
     "tangerang_aplikasi_review",
+    "tangerang_dasbor",
     "datastore_info",
     "datastore_search",
     "group_create",
@@ -139,7 +140,13 @@ VALIDATORS = {
     "tangerang_year_not_before",
 }
 
-BLUEPRINTS = {"tangerang", "tangerang_harvest", "tangerang_theme", "tangerang_web_security"}
+BLUEPRINTS = {
+    "tangerang",
+    "tangerang_dasbor",
+    "tangerang_harvest",
+    "tangerang_theme",
+    "tangerang_web_security",
+}
 
 # The one command group and its subcommands (`ckan tangerang ...`).
 COMMANDS = {

@@ -111,6 +111,7 @@ PAGES = {
     "steward-dataset-page": ("/dataset/aduan-laksa-tertutup", "sysadmin"),
     "steward-dashboard": ("/dashboard/datasets", "editor"),
     "steward-kajian": ("/aplikasi-kajian", "editor"),
+    "steward-dasbor": ("/dasbor/", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),

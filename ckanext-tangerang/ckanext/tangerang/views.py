@@ -13,6 +13,9 @@ from flask import Blueprint, request
 from ckanext.tangerang import charts, choices, codelists, request_guard, usage
 from ckanext.tangerang.bilingual import msg
 
+# The data stewards' workbench under /dasbor (dashboard.py).
+from ckanext.tangerang.dashboard import tangerang_dasbor  # noqa: F401
+
 # ckanext-harvest's state-changing pages on POST only, with a confirmation page on GET (harvest_views.py).
 from ckanext.tangerang.harvest_views import tangerang_harvest  # noqa: F401
 

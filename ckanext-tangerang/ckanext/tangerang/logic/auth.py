@@ -37,6 +37,7 @@ __all__ = [
     "package_show",
     "package_update",
     "tangerang_aplikasi_review",
+    "tangerang_dasbor",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -161,6 +162,24 @@ def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResu
         msg(
             "Halaman ini untuk pengelola data OPD dan walidata.",
             "This page is for data stewards of an OPD and the walidata.",
+        ),
+    )
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous visitor gets the reason, not CKAN's generic refusal
+def tangerang_dasbor(context: Context, data_dict: DataDict) -> AuthResult:
+    """The stewards' dashboard (``/dasbor``) is for data stewards of the OPD asked for (or of some OPD) and the
+    walidata; what each tab shows is kept to the steward's OPDs by the actions it reads."""
+    return _steward(
+        context,
+        data_dict.get("owner_org"),
+        msg(
+            "Masuk sebagai pengelola data untuk melihat dasbor ini.",
+            "Log in as a data steward to see this dashboard.",
+        ),
+        msg(
+            "Dasbor ini untuk pengelola data OPD dan walidata.",
+            "This dashboard is for data stewards of an OPD and the walidata.",
         ),
     )
 

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 import pytz
 from ckan.lib import mailer
@@ -16,6 +15,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.tangerang import codelists, dates
 from ckanext.tangerang.bilingual import msg
+from ckanext.tangerang.logic import stewards
 from ckanext.tangerang.logic.site_user import site_context
 
 # The result fields a steward reads; stored in Solr, so the search returns them without loading any dataset.
@@ -63,27 +63,12 @@ def _int(value: Any, field: str, default: int, maximum: int) -> int:
     return number
 
 
-def _opd_filter(context: Context, owner_org: str | None) -> str:
-    """The Solr filter on the OPDs whose datasets the caller steers: the one asked for, or, for a member of OPDs
-    who is no sysadmin, the OPDs where they may create datasets (the auth function has refused everyone else)."""
-    if owner_org:
-        org = tk.get_action("organization_show")(
-            {"user": context.get("user")}, {"id": owner_org, "include_datasets": False}
-        )
-        return f"+owner_org:{org['id']}"
-    user = context.get("user") or ""
-    if context.get("ignore_auth") or authz.is_sysadmin(user):
-        return ""
-    orgs = tk.get_action("organization_list_for_user")({"user": user}, {"permission": "create_dataset"})
-    return "+owner_org:(" + " OR ".join(o["id"] for o in orgs) + ")"
-
-
 def overdue_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The datasets whose next expected update lies before ``as_of``, most overdue first (see the action)."""
     as_of = _date(data_dict.get("as_of") or today(), "as_of")
     rows = _int(data_dict.get("rows"), "rows", 100, MAX_ROWS)
     start = _int(data_dict.get("start"), "start", 0, 100_000)
-    opds = _opd_filter(context, data_dict.get("owner_org"))
+    opds = stewards.solr_filter(context, data_dict.get("owner_org"))
     result = tk.get_action("package_search")(
         {"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)},
         {
@@ -184,15 +169,15 @@ def send_digests(as_of: dt.date, dry_run: bool, echo: Callable[[str], None]) -> 
     """Send each OPD's stewards its digest through CKAN's mailer (``smtp.*`` settings); with ``dry_run`` only say
     what would be sent. Returns the counts of OPDs, messages sent and messages that failed."""
     counts = {"opd": 0, "sent": 0, "failed": 0}
-    for org, stewards, datasets in digests(as_of):
+    for org, recipients, datasets in digests(as_of):
         counts["opd"] += 1
         subject, body = digest_message(org, datasets, as_of)
-        echo(f"{org['name']}: {len(datasets)} dataset terlambat, {len(stewards)} penerima / recipients")
-        if not stewards:
+        echo(f"{org['name']}: {len(datasets)} dataset terlambat, {len(recipients)} penerima / recipients")
+        if not recipients:
             echo(
                 f"  ! {org['name']}: tidak ada admin/editor dengan surel / no admin or editor with an e-mail"
             )
-        for user in stewards:
+        for user in recipients:
             if dry_run:
                 echo(f"  (dry run) {user['email']}: {subject}")
                 continue
