@@ -187,7 +187,7 @@ def test_results_are_for_the_owning_opd_and_checks_for_its_stewards(app, upstrea
 
     assert listed(sysadmin) == (200, {"data-tertutup", "data-lain"})
     assert listed(editor) == (200, {"data-tertutup"})
-    assert listed(reader) == (200, {"data-tertutup"})
+    assert listed(reader) == (403, set())  # a plain member steers nothing (the one steward rule)
     assert listed(outsider) == (200, {"data-lain"})
     assert listed(nobody) == (403, set())
     assert listed(None) == (403, set())

@@ -23,6 +23,7 @@ KINDS = {
     "bad_input": "bad inputs not answered 4xx with a bilingual message, or stored half-made",
     "secret": "secrets stored, logged or returned",
     "pii": "public resources with personal data behind them",
+    "steward": "stewards' pages or actions answering someone who does not steer the OPD",
 }
 
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.tangerang.logic import access, dcat_sources, hardening, limits, link_check, linked_guard, release
+from ckanext.tangerang.logic import (
+    access,
+    dcat_sources,
+    hardening,
+    limits,
+    link_check,
+    linked_guard,
+    release,
+    stewards,
+)
 from ckanext.tangerang.logic.harvest_sources import (
     bulk_update_public,
     harvest_abort_failed_jobs,
@@ -262,7 +270,7 @@ def dataset_purge(original_action, context: Context, data_dict: DataDict) -> Non
 @tk.side_effect_free
 def tangerang_link_check_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The link checker's last result per resource, newest first: for sysadmins every dataset's, for an OPD's
-    members their OPD's (terbatas and tertutup included).
+    data stewards (its editors and admins) their OPD's (terbatas and tertutup included).
 
     :param package: only this dataset (name or id) (optional)
     :type package: string
@@ -286,13 +294,7 @@ def tangerang_link_check_list(context: Context, data_dict: DataDict) -> dict[str
     data, errors = tk.navl_validate(data_dict, link_check.list_schema(), context)
     if errors:
         raise tk.ValidationError(errors)
-    user = context.get("user") or ""
-    org_ids = None
-    if not authz.is_sysadmin(user):
-        orgs = tk.get_action("organization_list_for_user")(
-            {"user": user, "ignore_auth": True}, {"permission": "read"}
-        )
-        org_ids = [org["id"] for org in orgs]
+    org_ids = stewards.opd_ids(context)
     return link_check.list_results(data, org_ids)
 
 

@@ -188,14 +188,17 @@ def _allowed_or(allowed: bool, reason: str) -> AuthResult:
     return {"success": True} if allowed else {"success": False, "msg": reason}
 
 
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
 def tangerang_link_check_list(context: Context, data_dict: DataDict) -> AuthResult:
-    """Link check results are for stewards: members of an OPD (the action shows them their OPD's resources only)
-    and sysadmins, whom CKAN lets through before asking. Anonymous users are refused by CKAN."""
-    return _allowed_or(
-        authz.has_user_permission_for_some_org(context.get("user") or "", "read"),
+    """Link check results are for data stewards of the OPD asked for (or of some OPD; the action shows them
+    their OPDs' resources only) and the walidata."""
+    return _steward(
+        context,
+        data_dict.get("organization"),
+        msg("Masuk sebagai pengelola data untuk melihat hasil ini.", "Log in as a data steward to see them."),
         msg(
-            "Hasil pemeriksaan tautan hanya untuk anggota OPD dan walidata",
-            "Link check results are only for members of an OPD and the walidata",
+            "Hasil pemeriksaan tautan hanya untuk pengelola data OPD dan walidata",
+            "Link check results are only for data stewards of the OPD and the walidata",
         ),
     )
 
