@@ -48,6 +48,7 @@ ACTIONS = {
     "tag_autocomplete",
     "tag_list",
     "tag_show",
+    "tangerang_bulk_update",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -58,6 +59,7 @@ ACTIONS = {
 
 AUTH_FUNCTIONS = {
     "tangerang_aplikasi_review",
+    "tangerang_bulk_update",
     "tangerang_dasbor",
     "datastore_info",
     "datastore_search",

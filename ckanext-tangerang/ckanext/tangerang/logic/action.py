@@ -9,6 +9,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.tangerang.logic import (
     access,
+    curation,
     dcat_sources,
     hardening,
     limits,
@@ -80,6 +81,7 @@ __all__ = [
     "tag_autocomplete",
     "tag_list",
     "tag_show",
+    "tangerang_bulk_update",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -141,6 +143,41 @@ def tangerang_overdue_list(context: Context, data_dict: DataDict) -> dict[str, A
     """
     tk.check_access("tangerang_overdue_list", context, data_dict)
     return release.overdue_list(context, data_dict)
+
+
+def tangerang_bulk_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Set one field of many datasets at once (bulk curation), or preview what that would do.
+
+    The datasets must belong to an OPD the caller stewards (its editors and admins; sysadmins, the walidata,
+    steward every OPD). A dataset the caller may not read gets the same answer as one that does not exist. Each
+    dataset is written by ``package_patch`` with the caller's own identity, so the schema's validation, the
+    permissions and the activity record are those of a single edit; a dataset that fails keeps its old values
+    and the others are still applied.
+
+    :param datasets: the datasets' names or ids (at most 200), as a list or separated by commas
+    :type datasets: list of strings
+    :param field: the field to change: ``sektor``, ``frekuensi``, ``klasifikasi``, ``license_id`` or ``tags``
+    :type field: string
+    :param value: the new value (a code of the field's code list, a licence id); for ``tags`` the tags to add or
+        remove (a list, or separated by commas)
+    :type value: string or list of strings
+    :param operation: for ``tags`` only: ``add`` or ``remove``
+    :type operation: string
+    :param dry_run: only say what would change (optional, default false)
+    :type dry_run: bool
+
+    :returns: ``dry_run``, ``field``, ``value``, ``operation``; ``datasets``, one entry per dataset asked for, in
+        order, with ``requested``, ``outcome`` (preview: ``allowed``, ``unchanged``, ``invalid``, ``refused``
+        or ``not_found``; applied: ``updated`` or ``failed`` instead of ``allowed``), ``message`` (Indonesian /
+        English) and, for a dataset the caller may change, ``id``, ``name``, ``title``, ``organization``,
+        ``old``, ``new``, the field errors as ``errors`` and, for a change of ``klasifikasi``, ``visitors``:
+        what a visitor outside the OPD would ``gain`` and ``lose`` (``metadata``, ``data``) and the
+        ``resources`` concerned; ``visitors_gain`` and ``visitors_lose`` (the names of those datasets),
+        ``counts`` per outcome and a ``note`` on partial application
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_bulk_update", context, data_dict)
+    return curation.bulk_update(context, curation.checked_request(data_dict))
 
 
 @tk.side_effect_free  # GET stays allowed, as for the originals

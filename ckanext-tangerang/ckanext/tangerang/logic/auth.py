@@ -37,6 +37,7 @@ __all__ = [
     "package_show",
     "package_update",
     "tangerang_aplikasi_review",
+    "tangerang_bulk_update",
     "tangerang_dasbor",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
@@ -180,6 +181,24 @@ def tangerang_dasbor(context: Context, data_dict: DataDict) -> AuthResult:
         msg(
             "Dasbor ini untuk pengelola data OPD dan walidata.",
             "This dashboard is for data stewards of an OPD and the walidata.",
+        ),
+    )
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_bulk_update(context: Context, data_dict: DataDict) -> AuthResult:
+    """Bulk curation is for data stewards of some OPD and the walidata; the action keeps each dataset to the
+    OPDs the caller stewards and asks ``package_update`` of each."""
+    return _steward(
+        context,
+        None,
+        msg(
+            "Masuk sebagai pengelola data untuk mengubah dataset.",
+            "Log in as a data steward to change datasets.",
+        ),
+        msg(
+            "Perubahan massal untuk pengelola data OPD dan walidata.",
+            "Bulk changes are for data stewards of an OPD and the walidata.",
         ),
     )
 
