@@ -12,6 +12,7 @@ from ckan.tests import factories, helpers
 from ckanext.tangerang.logic import curation
 from ckanext.tangerang.logic.visibility import NOT_FOUND
 from tests.helpers import valid_dataset
+from tests.theme import visible_text
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -200,3 +201,48 @@ def test_the_walidata_changes_any_opd_and_sees_what_visitors_gain_or_lose(app, w
     licence = _bulk(app, sysadmin, datasets=both, field="license_id", value="odc-odbl")["result"]
     assert licence["counts"] == {"updated": 2}
     assert {_show(n)["license_id"] for n in both} == {"odc-odbl"}
+
+
+def test_the_kurasi_tab_searches_previews_and_applies_with_plain_forms(app, world):
+    people, datasets = world["people"], world["datasets"]
+    editor = {"Authorization": people["dinkes_editor"]["token"]}
+    hidden = datasets["rencana-trayek-rahasia"]
+    app.get("/dasbor/kurasi", status=403)
+    app.post("/dasbor/kurasi/pratinjau", data={"dataset": hidden["id"], "field": "sektor"}, status=403)
+
+    # the search: the editor's OPD only, filtered by the schema's choices; nonsense filters are ignored
+    page = app.get("/dasbor/kurasi", headers=editor).body
+    assert "Judul kunjungan-puskesmas" in page and "Judul stok-obat" in page
+    assert "trayek" not in page
+    filtered = app.get("/dasbor/kurasi?q=stok&klasifikasi=terbuka&sektor=x", headers=editor).body
+    assert "Judul stok-obat" in filtered and "Judul kunjungan-puskesmas" not in filtered
+
+    # the preview of a class change, chosen with "all on this page" and another OPD's tertutup dataset
+    form = {
+        "on_page": [datasets["kunjungan-puskesmas"]["id"], datasets["stok-obat"]["id"]],
+        "all_on_page": "1",
+        "dataset": [hidden["id"]],
+        "field": "klasifikasi",
+        "value_klasifikasi": "terbatas",
+        "value_sektor": "1.01",
+    }
+    preview = app.post("/dasbor/kurasi/pratinjau", data=form, headers=editor).body
+    assert preview.count("kurasi-outcome-allowed") == 2 and "kurasi-outcome-not_found" in preview
+    assert (
+        "Kunjungan 2024" in preview and "Kunjungan 2025" in preview
+    )  # the resources whose files are withheld
+    assert hidden["title"] not in preview and "Rencana" not in preview
+    assert _show("kunjungan-puskesmas")["klasifikasi"] == "terbuka"
+    assert preview.count('name="dataset"') == 2 and 'id="kurasi-terapkan"' in preview
+    assert visible_text.untranslated(preview) == []
+
+    # applied from the preview's own form: the two datasets change
+    apply = {"dataset": form["on_page"], "field": "klasifikasi", "value_klasifikasi": "terbatas"}
+    result = app.post("/dasbor/kurasi/terapkan", data=apply, headers=editor).body
+    assert result.count("kurasi-outcome-updated") == 2
+    assert visible_text.untranslated(result) == []
+    assert {_show(n)["klasifikasi"] for n in ("kunjungan-puskesmas", "stok-obat")} == {"terbatas"}
+
+    # a request without datasets says so on the page
+    empty = app.post("/dasbor/kurasi/pratinjau", data={"field": "sektor"}, headers=editor).body
+    assert "Pilih paling sedikit satu dataset" in empty

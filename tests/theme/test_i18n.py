@@ -112,6 +112,7 @@ PAGES = {
     "steward-dashboard": ("/dashboard/datasets", "editor"),
     "steward-kajian": ("/aplikasi-kajian", "editor"),
     "steward-dasbor": ("/dasbor/", "editor"),
+    "steward-kurasi": ("/dasbor/kurasi", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),

@@ -21,6 +21,7 @@ def N_(text: str) -> str:
 # (endpoint, label) of each tab in the order shown.
 TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
+    ("tangerang_dasbor.kurasi", N_("Bulk curation")),
 ]
 
 
@@ -37,3 +38,7 @@ def render(tab: str, template: str, extra: dict[str, Any]) -> str:
 def index() -> str:
     """The overview: what is late, broken or waiting for a decision in the steward's OPDs, with links to each tab."""
     return render("tangerang_dasbor.index", "tangerang/dasbor/index.html", {})
+
+
+# Tabs in their own modules attach their routes to the blueprint above when imported.
+from ckanext.tangerang import curation_views  # noqa: E402, F401
