@@ -252,6 +252,9 @@ def surfaces(app, world) -> list[str]:
         "/catalog.rdf",
         "/aplikasi",
         "/sektor/2.12",
+        "/dasbor/kurasi",
+        "/dasbor/kurasi?q=zq",
+        f"/dasbor/kurasi?owner_org={org}&klasifikasi=tertutup",
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved
@@ -445,3 +448,45 @@ def test_a_catalogue_from_before_the_rule_is_relabelled(app, world, probe):
         for marker in (markers("reclassified")["title"], markers("reclassified")["url"], "zqorphanmk"):
             probe.check("leak", marker not in body, f"anonymous GET {url} after relabelling: {marker}")
     probe.check("leak", access.relabel_all_activities() == (0, 0), "a second run changed something")
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_bulk_curation_neither_reveals_nor_changes_a_hidden_dataset(app, world, probe, role):
+    """A bulk change naming a tertutup dataset, by the API and by the dashboard's forms: refused to those who
+    steward no OPD, and for another OPD's editor the same answer as a dataset that does not exist."""
+    headers = _headers(world["users"][role])
+    banned = forbidden(world, role)
+    for cls in ("tertutup", "reclassified"):
+        ds = world["datasets"][cls]
+        for dry_run in (True, False):
+            answers = {}
+            for ref in (ds["id"], ds["name"], "tidak-ada"):
+                data = {"datasets": [ref], "field": "sektor", "value": "1.02", "dry_run": dry_run}
+                url = "/api/3/action/tangerang_bulk_update"
+                response = app.post(url, json=data, headers=headers)
+                probe.answer(response, f"{role} POST {url} {ref}")
+                if role == "other_opd_editor":
+                    lines = response.json["result"]["datasets"]
+                    answers[ref] = [{k: v for k, v in line.items() if k != "requested"} for line in lines]
+                else:
+                    probe.check(
+                        "leak", response.status_code == 403, f"{role} POST {url}: {response.status_code}"
+                    )
+                for label, marker in banned.items():
+                    if marker != ref:
+                        probe.check("leak", marker not in response.body, f"{role} POST {url} {ref}: {label}")
+            if answers:
+                probe.check(
+                    "leak",
+                    answers[ds["id"]] == answers[ds["name"]] == answers["tidak-ada"],
+                    f"{role} bulk update of {cls}: {answers} differ",
+                )
+        form = {"dataset": ds["id"], "field": "sektor", "value_sektor": "1.02"}
+        for url in ("/dasbor/kurasi/pratinjau", "/dasbor/kurasi/terapkan"):
+            response = app.post(url, data=form, headers=headers)
+            probe.answer(response, f"{role} POST {url} ({cls})")
+            for label, marker in banned.items():
+                if marker != ds["id"]:
+                    probe.check("leak", marker not in response.body, f"{role} POST {url} ({cls}): {label}")
+        shown = helpers.call_action("package_show", id=ds["id"])
+        probe.check("leak", shown["sektor"] == ds["sektor"], f"{role} changed the {cls} dataset's sektor")
