@@ -15,10 +15,10 @@ before(async () => {
   browser = await launch();
   page = await newPage(browser);
   await login(page);
-  names.org = unique('tguji-kurasi-opd');
-  await api(page, 'organization_create', { name: names.org, title: `Dinas Uji Kurasi ${names.org.slice(-6)}` });
   // A word of its own in both titles, so that the search finds these two and nothing of the demo.
   names.word = `kurasiuji${Date.now().toString(36)}`;
+  names.org = unique('tguji-kurasi-opd');
+  await api(page, 'organization_create', { name: names.org, title: `Dinas Uji Kurasi ${names.word}` });
   for (const n of [1, 2]) {
     const name = unique(`tguji-kurasi-${n}`);
     await api(page, 'package_create', {

@@ -168,7 +168,7 @@ def tangerang_bulk_update(context: Context, data_dict: DataDict) -> dict[str, An
 
     :returns: ``dry_run``, ``field``, ``value``, ``operation``; ``datasets``, one entry per dataset asked for, in
         order, with ``requested``, ``outcome`` (preview: ``allowed``, ``unchanged``, ``invalid``, ``refused``
-        or ``not_found``; applied: ``updated`` or ``failed`` instead of ``allowed``), ``message`` (Indonesian /
+        or ``not_found``; applied: ``updated`` or ``failed`` instead of ``allowed`` and ``invalid``), ``message`` (Indonesian /
         English) and, for a dataset the caller may change, ``id``, ``name``, ``title``, ``organization``,
         ``old``, ``new``, the field errors as ``errors`` and, for a change of ``klasifikasi``, ``visitors``:
         what a visitor outside the OPD would ``gain`` and ``lose`` (``metadata``, ``data``) and the

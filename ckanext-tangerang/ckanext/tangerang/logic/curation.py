@@ -175,7 +175,10 @@ def _examine(
         entry["visitors"] = visitor_impact(old, new, dataset)
     if old == new:
         return {**entry, "outcome": "unchanged", "message": None}
-    errors = validation_errors(context, dataset, _patch(request["field"], new))
+    # Applying asks package_patch itself, whose answer is the one that counts.
+    errors = (
+        validation_errors(context, dataset, _patch(request["field"], new)) if request["dry_run"] else None
+    )
     if errors:
         return {**entry, "outcome": "invalid", "errors": errors, "message": _errors_text(errors)}
     return {**entry, "outcome": "allowed", "message": None}
