@@ -232,6 +232,13 @@ def test_the_kurasi_tab_searches_previews_and_applies_with_plain_forms(app, worl
     assert "trayek" not in page
     filtered = app.get("/dasbor/kurasi?q=stok&klasifikasi=terbuka&sektor=x", headers=editor).body
     assert "Judul stok-obat" in filtered and "Judul kunjungan-puskesmas" not in filtered
+    assert (
+        "trayek" not in app.get("/dasbor/kurasi?owner_org=dishub", headers=editor).body
+    )  # not theirs: ignored
+    walidata = {"Authorization": world["sysadmin"]["token"]}
+    across = app.get("/dasbor/kurasi?owner_org=dishub", headers=walidata).body
+    assert "Judul trayek-angkot" in across and "Judul rencana-trayek-rahasia" in across
+    assert "Judul stok-obat" not in across
 
     # the preview of a class change, chosen with "all on this page" and another OPD's tertutup dataset
     form = {
