@@ -133,10 +133,10 @@ def test_an_opd_editor_changes_their_opds_datasets_only(app, world):
         people["dinkes_editor"],
         datasets=["stok-obat"],
         field="tags",
-        value="obat, farmasi",
+        value="obat, air bersih",
         operation="add",
     )
-    assert sorted(t["name"] for t in _show("stok-obat")["tags"]) == ["farmasi", "kesehatan", "obat"]
+    assert sorted(t["name"] for t in _show("stok-obat")["tags"]) == ["air bersih", "kesehatan", "obat"]
     removed = _bulk(
         app,
         people["dinkes_editor"],
@@ -145,8 +145,8 @@ def test_an_opd_editor_changes_their_opds_datasets_only(app, world):
         value=["kesehatan"],
         operation="remove",
     )["result"]["datasets"][0]
-    assert (removed["old"], removed["new"]) == (["farmasi", "kesehatan", "obat"], ["farmasi", "obat"])
-    assert sorted(t["name"] for t in _show("stok-obat")["tags"]) == ["farmasi", "obat"]
+    assert (removed["old"], removed["new"]) == (["air bersih", "kesehatan", "obat"], ["air bersih", "obat"])
+    assert sorted(t["name"] for t in _show("stok-obat")["tags"]) == ["air bersih", "obat"]
 
 
 def test_the_walidata_changes_any_opd_and_sees_what_visitors_gain_or_lose(app, world):

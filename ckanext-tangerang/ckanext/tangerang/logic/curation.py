@@ -33,9 +33,9 @@ PARTIAL_NOTE = msg(
 )
 
 
-def _names(value: Any) -> list[str]:
-    """A list of strings from a list, or from text separated by commas or white space."""
-    items = re.split(r"[,\s]+", value) if isinstance(value, str) else value
+def _names(value: Any, separators: str = r"[,\s]+") -> list[str]:
+    """A list of strings from a list, or from text split at ``separators`` (commas or white space)."""
+    items = re.split(separators, value) if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
         return []
     return list(dict.fromkeys(i.strip() for i in items if i.strip()))
@@ -62,7 +62,7 @@ def checked_request(data_dict: DataDict) -> dict[str, Any]:
     operation = data_dict.get("operation") or None
     value = data_dict.get("value")
     if field == "tags":
-        value = _names(value)
+        value = _names(value, ",")  # a tag may have spaces ("air bersih")
         if operation not in OPERATIONS:
             errors["operation"] = [msg("Pilih add atau remove.", "Choose add or remove.")]
         if not value:
