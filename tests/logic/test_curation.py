@@ -166,6 +166,10 @@ def test_the_walidata_changes_any_opd_and_sees_what_visitors_gain_or_lose(app, w
     bad_request = _bulk(app, sysadmin, status=409, datasets=[], field="judul", value="x")["error"]
     assert bad_request["datasets"] == ["Pilih paling sedikit satu dataset. / Choose at least one dataset."]
     assert "Pilih salah satu" in bad_request["field"][0]
+    too_many = [f"d{i}" for i in range(curation.MAX_DATASETS + 1)]
+    bounded = _bulk(app, sysadmin, status=409, datasets=too_many, field="tags", value="x")["error"]
+    assert bounded["datasets"] == ["Paling banyak 200 dataset sekaligus. / At most 200 datasets at a time."]
+    assert bounded["operation"] == ["Pilih add atau remove. / Choose add or remove."]
 
     # the preview of a change of access class says what visitors outside the OPD gain and lose, per dataset
     closing = _bulk(app, sysadmin, datasets=both, field="klasifikasi", value="tertutup", dry_run=True)[
