@@ -252,6 +252,9 @@ def surfaces(app, world) -> list[str]:
         "/catalog.rdf",
         "/aplikasi",
         "/sektor/2.12",
+        f"{api}/tangerang_harvest_hold_list",
+        f"{api}/tangerang_harvest_decision_list",
+        "/dasbor/keputusan",
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved

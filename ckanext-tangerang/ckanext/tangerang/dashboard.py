@@ -21,6 +21,7 @@ def N_(text: str) -> str:
 # (endpoint, label) of each tab in the order shown.
 TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
+    ("tangerang_dasbor.keputusan", N_("Harvest decisions")),
 ]
 
 
@@ -37,3 +38,7 @@ def render(tab: str, template: str, extra: dict[str, Any]) -> str:
 def index() -> str:
     """The overview: what is late, broken or waiting for a decision in the steward's OPDs, with links to each tab."""
     return render("tangerang_dasbor.index", "tangerang/dasbor/index.html", {})
+
+
+# Tabs with routes of their own module, on the same blueprint.
+from ckanext.tangerang import dashboard_decisions  # noqa: E402, F401
