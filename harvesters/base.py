@@ -18,7 +18,11 @@ What the base guarantees (the "Harvesting rules" of the brief):
 - Owner OPD from the source's organization; unique names; provenance fields on every dataset.
 - Deletion marking: GUIDs that disappear are withdrawn (``package_delete``, a soft delete) unless the listing is
   incomplete, empty, has duplicate ids, or shrinks by more than max(5, 10 %) of the source's datasets; then a
-  gather error says deletions are held. A steward confirms a large shrink with ``"konfirmasi_penghapusan": N``.
+  gather error says deletions are held, and the hold (the exact GUIDs) waits for a steward's decision on the
+  dashboard, applied by the next harvest (logic/harvest_decisions.py). ``"konfirmasi_penghapusan": N`` in the
+  source's config still lets a shrink of up to N through.
+- A record held for personal data is recorded as a hold too; a steward's decision on it (publish without the
+  columns, aggregated, tertutup, or not at all) is how the next harvest treats the record.
 - Stewards' edits to protected fields survive: a field whose current value differs from what the last harvest
   wrote is the steward's, and is kept.
 - Stages never raise: every failure is a readable object or gather error, the job finishes and the consumer
@@ -28,6 +32,7 @@ What the base guarantees (the "Harvesting rules" of the brief):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -48,6 +53,7 @@ from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.tangerang.bilingual import msg
+from ckanext.tangerang.logic import harvest_decisions as decisions
 
 from . import linked, pii, unchanged
 from .config import COMMON_CONFIG, Check, ConfigError, parse_config
@@ -162,13 +168,22 @@ def deletion_hold_reason(missing: int, active: int, listing: Listing, confirmed:
     if missing > threshold and missing > confirmed:
         return msg(
             f"{missing} dari {active} dataset hilang dari daftar sumber, melebihi ambang {threshold} "
-            "(maks. 5 atau 10 %); penghapusan ditahan sampai walidata memastikan "
-            f'("konfirmasi_penghapusan": {missing} pada konfigurasi sumber)',
+            "(maks. 5 atau 10 %); penghapusan ditahan sampai walidata memutuskan di dasbor (/dasbor/keputusan)",
             f"{missing} of {active} datasets disappeared from the source's listing, beyond the threshold of "
-            f"{threshold} (max of 5 or 10 %); deletions held until a steward confirms "
-            f'("konfirmasi_penghapusan": {missing} in the source config)',
+            f"{threshold} (max of 5 or 10 %); deletions held until a steward decides on the dashboard "
+            "(/dasbor/keputusan)",
         )
     return None
+
+
+def _record_title(content: dict[str, Any]) -> str | None:
+    """The title a table's spec gives its dataset (``table.dataset.title`` or ``dataset.title``), else the
+    record's own ``title``: how a steward recognises a record held in the fetch stage."""
+    table = content.get("table")
+    spec = table if isinstance(table, dict) else content
+    dataset = spec.get("dataset")
+    title = dataset.get("title") if isinstance(dataset, dict) else None
+    return title or spec.get("title") or content.get("title")
 
 
 def validation_message(error: tk.ValidationError) -> str:
@@ -283,14 +298,17 @@ class TangerangHarvesterBase(HarvesterBase):
             )
             return []
 
-    def fetch_stage(self, harvest_object: Any) -> bool:
+    def fetch_stage(self, harvest_object: Any) -> bool | str:
         self._payloads = {}
         if self._extra(harvest_object, "status") == "delete":
             return True
         try:
             run = self._job_run(harvest_object)
             content = json.loads(harvest_object.content or "{}")
-            self._payloads[harvest_object.id] = self.fetch_payload(run, content)
+            payload, choice = self._fetch_as_decided(run, harvest_object, content)
+            if choice == "tolak":
+                return "unchanged"  # a steward decided not to publish it: nothing is written, no error
+            self._payloads[harvest_object.id] = (payload, choice)
             return True
         except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
             self._save_object_error(str(error), harvest_object, "Fetch")
@@ -302,7 +320,12 @@ class TangerangHarvesterBase(HarvesterBase):
         try:
             if self._extra(harvest_object, "status") == "delete":
                 return self._withdraw(harvest_object)
-            return self._import(harvest_object)
+            result = self._import(harvest_object)
+            # Published (or unchanged): an undecided personal-data hold of the record no longer holds.
+            decisions.close_open_hold(
+                harvest_object.harvest_source_id, decisions.DATA_PRIBADI, harvest_object.guid
+            )
+            return result
         except (HarvestHttpError, ConfigError, pii.PersonalDataHeld, ValueError) as error:
             model.Session.rollback()
             self._save_object_error(str(error), harvest_object, "Import")
@@ -513,33 +536,56 @@ class TangerangHarvesterBase(HarvesterBase):
             pruned,
         )
 
-        active = self._active_guids(source.id)
+        active = self._active_objects(source.id)
         missing = sorted(set(active) - {prefix + record_id for record_id in records})
-        if missing:
-            reason = deletion_hold_reason(
-                len(missing), len(active), listing, int(run.config.get("konfirmasi_penghapusan", 0))
+        # Stewards' decisions on held deletions: released ones go, rejected ones stay and are not held again.
+        released, kept = decisions.deletion_decisions(
+            source.id, {g: row.object_id for g, row in active.items()}
+        )
+        withdraw = [guid for guid in missing if guid in released]
+        undecided = [guid for guid in missing if guid not in released and guid not in kept]
+        reason = (
+            deletion_hold_reason(
+                len(undecided), len(active), listing, int(run.config.get("konfirmasi_penghapusan", 0))
             )
-            if reason:
-                self._save_gather_error(reason, job)
-            else:
-                for guid in missing:
-                    objects.append(
-                        HarvestObject(
-                            guid=guid,
-                            job=job,
-                            source=source,
-                            package_id=active[guid],
-                            extras=[HarvestObjectExtra(key="status", value="delete")],
-                        )
-                    )
-                    model.Session.add(objects[-1])
-        elif not listing.complete:
-            self._save_gather_error(
-                msg("Daftar sumber tidak lengkap", "The source's listing is incomplete")
-                + ": "
-                + "; ".join(listing.problems),
-                job,
+            if undecided
+            else None
+        )
+        if reason:
+            self._save_gather_error(reason, job)
+            items = [
+                {
+                    "guid": guid,
+                    "upstream_id": guid.removeprefix(prefix),
+                    "object_id": active[guid].object_id,
+                    "package_id": active[guid].package_id,
+                    "name": active[guid].name,
+                    "title": active[guid].title,
+                }
+                for guid in undecided
+            ]
+            decisions.hold_deletions(source.id, job.id, items, reason)
+        else:
+            withdraw += undecided
+            decisions.close_open_hold(source.id, decisions.PENGHAPUSAN)
+            if not listing.complete:
+                self._save_gather_error(
+                    msg("Daftar sumber tidak lengkap", "The source's listing is incomplete")
+                    + ": "
+                    + "; ".join(listing.problems),
+                    job,
+                )
+        for guid in withdraw:
+            objects.append(
+                HarvestObject(
+                    guid=guid,
+                    job=job,
+                    source=source,
+                    package_id=active[guid].package_id,
+                    extras=[HarvestObjectExtra(key="status", value="delete")],
+                )
             )
+            model.Session.add(objects[-1])
         model.Session.commit()
         return [obj.id for obj in objects]
 
@@ -569,16 +615,23 @@ class TangerangHarvesterBase(HarvesterBase):
         return hashes, skipped
 
     @staticmethod
-    def _active_guids(source_id: str) -> dict[str, str]:
-        """GUID → dataset id of the source's current objects whose dataset is active (not withdrawn)."""
+    def _active_objects(source_id: str) -> dict[str, Any]:
+        """GUID → (``object_id``, ``package_id``, ``name``, ``title``) of the source's current objects whose
+        dataset is active (not withdrawn)."""
         rows = (
-            model.Session.query(HarvestObject.guid, HarvestObject.package_id)
+            model.Session.query(
+                HarvestObject.guid,
+                HarvestObject.id.label("object_id"),
+                HarvestObject.package_id,
+                model.Package.name,
+                model.Package.title,
+            )
             .join(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.current.is_(True))
             .filter(HarvestObject.harvest_source_id == source_id)
             .filter(model.Package.state == "active")
         )
-        return dict(rows.all())
+        return {row.guid: row for row in rows}
 
     @staticmethod
     def _previous(harvest_object: Any) -> Any:
@@ -604,10 +657,14 @@ class TangerangHarvesterBase(HarvesterBase):
     def _import(self, harvest_object: Any) -> bool | str:
         run = self._job_run(harvest_object)
         content = json.loads(harvest_object.content or "{}")
-        payload = getattr(self, "_payloads", {}).pop(harvest_object.id, None)
+        payload, choice = getattr(self, "_payloads", {}).pop(harvest_object.id, (None, None))
         if payload is None:
-            payload = self.fetch_payload(run, content)
+            payload, choice = self._fetch_as_decided(run, harvest_object, content)
+            if choice == "tolak":
+                return "unchanged"
         dataset = self.build_dataset(run, content, payload)
+        if choice == "tertutup":
+            dataset["klasifikasi"] = "tertutup"
         upstream_id = self._extra(harvest_object, "id_hulu") or harvest_object.guid.split(":", 1)[-1]
         dataset["harvest_sumber"] = run.source_name
         dataset["harvest_id_hulu"] = upstream_id
@@ -622,7 +679,8 @@ class TangerangHarvesterBase(HarvesterBase):
         )
         protected = tuple(run.config.get("protected_fields") or PROTECTED_FIELDS)
         # Before the unchanged check: a linked file can change while the record does not.
-        self._screen_links(run, dataset, package, previous, protected)
+        if self._screen_links(run, harvest_object, dataset, package, previous, protected) == "tolak":
+            return "unchanged"  # a steward decided not to publish it: nothing is written, no error
         digest = content_hash(dataset)
         if (
             package is not None
@@ -706,11 +764,18 @@ class TangerangHarvesterBase(HarvesterBase):
             tk.get_action("package_create")(dict(context), dataset)  # commits: the lock is released
 
     def _screen_links(
-        self, run: Run, dataset: dict[str, Any], package: Any, previous: Any, protected: tuple[str, ...]
-    ) -> None:
+        self,
+        run: Run,
+        harvest_object: Any,
+        dataset: dict[str, Any],
+        package: Any,
+        previous: Any,
+        protected: tuple[str, ...],
+    ) -> str | None:
         """Hold the record (raise :class:`~.linked.RecordHeld`) when, as the portal would show it, it declares
         individual records or links to personal data; a published dataset so held becomes a draft. Under the
-        source's drop/aggregate mode the offending links are left out instead (see linked.py)."""
+        source's drop/aggregate mode the offending links are left out instead (see linked.py). A steward's
+        decision on the hold applies instead of holding it again; returns that choice (``None``: no hold)."""
         view = dict(dataset)
         if package is not None:
             # A steward's klasifikasi or tingkat_penyajian survives the harvest (merge_protected), so it decides.
@@ -723,18 +788,64 @@ class TangerangHarvesterBase(HarvesterBase):
                     and comparable(name, now) != comparable(name, last_written[name])
                 ):
                     view[name] = now
+        choice = None
         try:
             linked.check_dataset(run.client, view, run.config.get("data_pribadi", "tahan"))
-        except linked.RecordHeld:
-            if package is not None and package.state == "active":
-                tk.get_action("package_patch")(
-                    {**self._context(), linked.SCREENED: True}, {"id": package.id, "state": "draft"}
-                )
-                log.warning("Dataset %s held for personal data: now a draft", package.name)
-            raise
+        except linked.RecordHeld as held:
+            choice = self._decision(run, harvest_object, held, dataset.get("title"))
+            if choice in (None, "tolak"):
+                if package is not None and package.state == "active":
+                    tk.get_action("package_patch")(
+                        {**self._context(), linked.SCREENED: True}, {"id": package.id, "state": "draft"}
+                    )
+                    log.warning("Dataset %s held for personal data: now a draft", package.name)
+                if choice is None:
+                    raise
+                return choice
+            if choice == "tertutup":  # private: no visitor follows its links
+                view["klasifikasi"] = dataset["klasifikasi"] = "tertutup"
+                view["catatan_data_pribadi"] = pii.closed_note(pii.flagged_columns(held.findings))
+            else:
+                linked.check_dataset(run.client, view, choice)
         dataset["resources"] = view.get("resources", [])
         if view.get("catatan_data_pribadi"):
             dataset["catatan_data_pribadi"] = view["catatan_data_pribadi"]
+        return choice
+
+    def _fetch_as_decided(
+        self, run: Run, harvest_object: Any, content: dict[str, Any]
+    ) -> tuple[Any, str | None]:
+        """(payload, the steward's choice or ``None``): a table held for personal data is read again as a steward
+        decided (``tolak``: not at all); an undecided hold is recorded and raised."""
+        try:
+            return self.fetch_payload(run, content), None
+        except pii.PersonalDataHeld as held:
+            choice = self._decision(run, harvest_object, held, _record_title(content))
+            if choice is None:
+                raise
+            if choice == "tolak":
+                return None, choice
+            decided = dataclasses.replace(run, config={**run.config, "data_pribadi": choice})
+            return self.fetch_payload(decided, content), choice
+
+    @staticmethod
+    def _decision(run: Run, harvest_object: Any, held: pii.PersonalDataHeld, title: Any) -> str | None:
+        """The steward's choice on the record's personal-data hold, or ``None`` once the hold is recorded."""
+        rows: dict[tuple[str, str], int] = {}
+        for finding in held.findings:
+            key = (finding.column, finding.rule)
+            rows[key] = max(rows.get(key, 0), finding.rows)
+        upstream_id = harvest_object.guid.split(":", 1)[-1]
+        detail = {
+            "reason": str(held),
+            "findings": [{"column": c, "rule": r, "rows": n} for (c, r), n in rows.items()],
+            "causes": list(held.causes),
+            "upstream_id": upstream_id,
+            "title": str(title or upstream_id),
+        }
+        return decisions.personal_data_choice(
+            run.source_id, harvest_object.harvest_job_id, harvest_object.guid, detail
+        )
 
     @staticmethod
     def _reuse_resource_ids(dataset: dict[str, Any], current: dict[str, Any]) -> None:

@@ -53,11 +53,14 @@ TEXT_COLUMN = "(isi berkas / file content)"
 
 class RecordHeld(pii.PersonalDataHeld):
     """A record held for a steward: its message names the resources, columns and kinds found, in both
-    languages."""
+    languages; ``causes`` say what held it (``tautan``, ``individu``, ``tak_terbaca``)."""
 
-    def __init__(self, message: str, findings: Sequence[pii.Finding] = ()) -> None:
+    def __init__(
+        self, message: str, findings: Sequence[pii.Finding] = (), causes: Iterable[str] = ("tautan",)
+    ) -> None:
         Exception.__init__(self, message)
         self.findings = list(findings)
+        self.causes = tuple(causes)
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Outcome:
     findings: list[pii.Finding]
     dropped: list[str]
     note: str
+    unreadable: bool = False
 
 
 # --- which datasets and resources ------------------------------------------------------------------------
@@ -368,6 +372,7 @@ def screen_resources(
                 log.warning("Linked file %s unreadable (%s); clean at its last screen, kept", url, error)
                 continue
             outcome.problems.append(unreadable_message(resource, url, str(error)))
+            outcome.unreadable = True
             continue
         if not findings:
             continue
@@ -397,7 +402,16 @@ def check_dataset(client: SafeClient, dataset: dict[str, Any], policy: str = "ta
     outcome = screen_resources(client, dataset.get("resources") or [], policy)
     problems.extend(outcome.problems)
     if problems:
-        raise RecordHeld("; ".join(problems), outcome.findings)
+        causes = [
+            cause
+            for cause, present in (
+                ("individu", individual),
+                ("tautan", outcome.findings and policy not in ("drop", "aggregate")),
+                ("tak_terbaca", outcome.unreadable),
+            )
+            if present
+        ]
+        raise RecordHeld("; ".join(problems), outcome.findings, causes)
     if outcome.dropped:
         dropped = set(outcome.dropped)
         dataset["resources"] = [

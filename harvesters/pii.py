@@ -238,8 +238,20 @@ class GuardResult:
     note: str  # for catatan_data_pribadi; empty when nothing was found
 
 
+def closed_note(columns: Sequence[str]) -> str:
+    """The note of a dataset that a steward decided to publish tertutup although it holds personal data."""
+    shown = ", ".join(columns) or "-"
+    return (
+        f"Berisi data pribadi (kolom {shown}); diterbitkan tertutup atas keputusan walidata / Holds personal "
+        f"data (columns {shown}); published tertutup by a steward's decision"
+    )
+
+
 class PersonalDataHeld(Exception):
-    """The table holds personal data and the source's policy is to hold it for a steward."""
+    """The table holds personal data and the source's policy is to hold it for a steward. ``causes`` say what
+    held it (see logic/harvest_decisions.py): here a stored table."""
+
+    causes: tuple[str, ...] = ("tabel",)
 
     def __init__(self, findings: Sequence[Finding]) -> None:
         super().__init__(describe(findings))
@@ -254,10 +266,15 @@ def guard(
 ) -> GuardResult:
     """Apply the source's policy. ``tahan`` (hold, the default) raises :class:`PersonalDataHeld`; ``drop`` and
     ``aggregate`` return the cleaned table and a note, and hold anyway if the result still holds personal
-    data (free text with a phone number in a column that was kept, say)."""
+    data (free text with a phone number in a column that was kept, say). ``tertutup`` (a steward's decision on a
+    held record, never a source's policy) keeps the table whole for a dataset published tertutup."""
     findings = screen(columns, rows)
     if not findings:
         return GuardResult(list(columns), [list(r) for r in rows], [], "")
+    if policy == "tertutup":
+        return GuardResult(
+            list(columns), [list(r) for r in rows], findings, closed_note(flagged_columns(findings))
+        )
     if policy not in ("drop", "aggregate"):
         raise PersonalDataHeld(findings)
     flagged = flagged_columns(findings)

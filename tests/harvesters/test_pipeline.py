@@ -244,16 +244,20 @@ def test_tabular_csv_xlsx_and_cp1252(harvest_env, upstream):
     assert again["stats"] == {"not modified": 3}, again
 
 
+# LAKSA's raw complaints (NIK, phone numbers, e-mail addresses, names with addresses) as one table.
+RAW_TABLE_CONFIG = {
+    "mode": "table",
+    "aplikasi_sumber": "laksa",
+    "params": {"tahun": 2025},
+    "pagination": {"type": "page", "size": 500, "total_path": "total"},
+    "defaults": {**POPULATION_DEFAULTS, "tingkat_penyajian": "kecamatan"},
+    "table": {"id": "pengaduan-mentah-2025", "dataset": {"title": "Pengaduan LAKSA 2025"}},
+}
+
+
 def test_personal_data_guard_holds_raw_laksa_and_drop_publishes_without_it(harvest_env, upstream):
     env = harvest_env
-    table_config = {
-        "mode": "table",
-        "aplikasi_sumber": "laksa",
-        "params": {"tahun": 2025},
-        "pagination": {"type": "page", "size": 500, "total_path": "total"},
-        "defaults": {**POPULATION_DEFAULTS, "tingkat_penyajian": "kecamatan"},
-        "table": {"id": "pengaduan-mentah-2025", "dataset": {"title": "Pengaduan LAKSA 2025"}},
-    }
+    table_config = RAW_TABLE_CONFIG
     held = create_source(
         env, "laksa-mentah", f"{upstream}/apps/laksa/api/pengaduan-mentah", "tangerang_json_api", table_config
     )

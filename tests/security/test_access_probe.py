@@ -255,6 +255,9 @@ def surfaces(app, world) -> list[str]:
         "/dasbor/kurasi",
         "/dasbor/kurasi?q=zq",
         f"/dasbor/kurasi?owner_org={org}&klasifikasi=tertutup",
+        f"{api}/tangerang_harvest_hold_list",
+        f"{api}/tangerang_harvest_decision_list",
+        "/dasbor/keputusan",
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved

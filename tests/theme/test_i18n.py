@@ -113,12 +113,53 @@ PAGES = {
     "steward-kajian": ("/aplikasi-kajian", "editor"),
     "steward-dasbor": ("/dasbor/", "editor"),
     "steward-kurasi": ("/dasbor/kurasi", "editor"),
+    "steward-dasbor-keputusan": ("/dasbor/keputusan", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
     "steward-harvest-sources": ("/harvest", "sysadmin"),
     "steward-harvest-new": ("/harvest/new", "sysadmin"),
 }
+
+
+def _harvest_holds(city):
+    """A held deletion, a held record and a decision, so that the decisions tab shows each of its parts."""
+    import json
+
+    from ckanext.tangerang.logic import harvest_decisions
+
+    source = helpers.call_action(
+        "harvest_source_create",
+        context={"user": city["sysadmin"]["name"]},
+        name="laksa-api",
+        title="LAKSA",
+        notes="Daftar dataset LAKSA.",
+        url="http://127.0.0.1:1/laksa",
+        source_type="tangerang_json_api",
+        owner_org=city["datasets"]["terbuka"]["owner_org"],
+        frequency="MANUAL",
+        config=json.dumps({"fields": {"title": "judul"}, "pagination": {"type": "none"}}),
+    )
+    dataset = city["datasets"]["terbuka"]
+    item = {"guid": f"{source['id']}:a", "upstream_id": "a", "object_id": "o", "package_id": dataset["id"]}
+    item.update(name=dataset["name"], title=dataset["title"])
+    held = harvest_decisions.hold_deletions(source["id"], "j", [item], "6 dataset hilang / 6 datasets gone")
+    for guid, causes in (("b", ["tabel"]), ("c", ["individu", "tautan"])):
+        detail = {
+            "reason": "Data pribadi / Personal data",
+            "causes": causes,
+            "upstream_id": guid,
+            "title": guid,
+        }
+        detail["findings"] = [{"column": "nik", "rule": "nik", "rows": 2}]
+        harvest_decisions.personal_data_choice(source["id"], "j", f"{source['id']}:{guid}", detail)
+    helpers.call_action(
+        "tangerang_harvest_decision",
+        context={"user": city["editor"]["name"]},
+        id=held,
+        choice="tolak",
+        note="-",
+    )
 
 
 @pytest.mark.usefixtures("with_plugins")
@@ -131,6 +172,7 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
             id=name,
             harvest_waktu="2026-12-01T02:03:04+00:00",
         )
+    _harvest_holds(city)
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),

@@ -22,6 +22,7 @@ def N_(text: str) -> str:
 TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
     ("tangerang_dasbor.kurasi", N_("Bulk curation")),
+    ("tangerang_dasbor.keputusan", N_("Harvest decisions")),
 ]
 
 
@@ -41,4 +42,4 @@ def index() -> str:
 
 
 # Tabs in their own modules attach their routes to the blueprint above when imported.
-from ckanext.tangerang import curation_views  # noqa: E402, F401
+from ckanext.tangerang import curation_views, dashboard_decisions  # noqa: E402, F401

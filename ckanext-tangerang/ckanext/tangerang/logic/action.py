@@ -12,6 +12,7 @@ from ckanext.tangerang.logic import (
     curation,
     dcat_sources,
     hardening,
+    harvest_decisions,
     limits,
     link_check,
     linked_guard,
@@ -82,6 +83,9 @@ __all__ = [
     "tag_list",
     "tag_show",
     "tangerang_bulk_update",
+    "tangerang_harvest_decision",
+    "tangerang_harvest_decision_list",
+    "tangerang_harvest_hold_list",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -352,3 +356,88 @@ def tangerang_link_check_run(context: Context, data_dict: DataDict) -> dict[str,
         dataset=data_dict.get("package"), organization=data_dict.get("organization")
     )
     return {"resources": len(targets), "jobs": link_check.enqueue(targets)}
+
+
+def _validated(data_dict: DataDict, schema: Any, context: Context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(data_dict, schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+@tk.side_effect_free
+def tangerang_harvest_hold_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """What the harvests hold for a steward's decision, newest first: deletions held by the shrink guard and
+    records held for personal data, of the harvest sources of the OPDs the caller steers (sysadmins: all).
+
+    :param owner_org: only the sources of this OPD (name or id; optional)
+    :type owner_org: string
+    :param source: only this harvest source (name or id; optional)
+    :type source: string
+    :param kind: only ``penghapusan`` (deletions) or ``data_pribadi`` (personal data) (optional)
+    :type kind: string
+    :param limit: at most this many holds (optional, default 100, at most 1000)
+    :type limit: int
+    :param offset: skip this many holds (optional, default 0)
+    :type offset: int
+
+    :returns: ``count`` and ``holds``, each with ``id``, ``kind``, ``source`` (``id``, ``name``, ``title``,
+        ``owner_org``), ``job_id`` (the job that held it), ``created`` (UTC, ISO 8601), ``reason`` (Indonesian /
+        English), ``choices`` (what may be decided) and, for deletions, ``items`` (``guid``, ``upstream_id``,
+        ``package_id``, ``name``, ``title`` of each dataset held), for personal data ``guid``, ``upstream_id``,
+        ``title``, ``causes`` and ``findings`` (``column``, ``rule``, ``rows``; never the values)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_harvest_hold_list", context, data_dict)
+    data = _validated(data_dict, harvest_decisions.list_schema(), context)
+    return harvest_decisions.open_holds(stewards.opd_ids(context), data)
+
+
+def tangerang_harvest_decision(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Decide an open harvest hold; the next harvest of its source applies the decision, and the decision is
+    kept in the audit trail (``tangerang_harvest_decision_list``). For the OPD's data stewards and sysadmins.
+
+    Deletions (``penghapusan``): ``lepas`` withdraws exactly the held datasets still missing upstream, ``tolak``
+    keeps them. Personal data (``data_pribadi``): ``drop`` publishes without the flagged columns (or links),
+    ``aggregate`` publishes row counts, ``tertutup`` publishes with klasifikasi tertutup, ``tolak`` does not
+    publish. The hold's ``choices`` say which apply.
+
+    :param id: the hold's id (from ``tangerang_harvest_hold_list``)
+    :type id: string
+    :param choice: one of the hold's ``choices``
+    :type choice: string
+    :param note: why (optional)
+    :type note: string
+
+    :returns: the decision: ``id``, ``hold_id``, ``kind``, ``choice``, ``note``, ``user`` (name), ``user_id``
+        and ``created`` (UTC, ISO 8601)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_harvest_decision", context, data_dict)
+    data = _validated(data_dict, harvest_decisions.decision_schema(), context)
+    return harvest_decisions.decide(context, data)
+
+
+@tk.side_effect_free
+def tangerang_harvest_decision_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The audit trail of harvest decisions, newest first: who decided what, when and why, on the holds of the
+    harvest sources of the OPDs the caller steers (sysadmins: all).
+
+    :param owner_org: only the sources of this OPD (name or id; optional)
+    :type owner_org: string
+    :param source: only this harvest source (name or id; optional)
+    :type source: string
+    :param kind: only ``penghapusan`` or ``data_pribadi`` (optional)
+    :type kind: string
+    :param limit: at most this many decisions (optional, default 100, at most 1000)
+    :type limit: int
+    :param offset: skip this many decisions (optional, default 0)
+    :type offset: int
+
+    :returns: ``count`` and ``decisions``, each with ``id``, ``created`` (UTC, ISO 8601), ``user`` (``id``,
+        ``name``, ``fullname``), ``choice``, ``note`` and ``hold`` (as in ``tangerang_harvest_hold_list``)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_harvest_decision_list", context, data_dict)
+    data = _validated(data_dict, harvest_decisions.list_schema(), context)
+    return harvest_decisions.decision_list(stewards.opd_ids(context), data)

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.tangerang.bilingual import msg
-from ckanext.tangerang.logic import access, hardening, harvest_sources
+from ckanext.tangerang.logic import access, hardening, harvest_decisions, harvest_sources
 
 # The blanket in plugin.py registers exactly these names as auth functions (imported ones included): add yours here.
 __all__ = [
@@ -39,6 +39,9 @@ __all__ = [
     "tangerang_aplikasi_review",
     "tangerang_bulk_update",
     "tangerang_dasbor",
+    "tangerang_harvest_decision",
+    "tangerang_harvest_decision_list",
+    "tangerang_harvest_hold_list",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -253,3 +256,54 @@ def tangerang_overdue_list(context: Context, data_dict: DataDict) -> AuthResult:
             "This list is for the data stewards of that OPD and the walidata.",
         ),
     )
+
+
+_LOG_IN_TO_DECIDE = msg(
+    "Masuk sebagai pengelola data untuk melihat keputusan panen.",
+    "Log in as a data steward to see harvest decisions.",
+)
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_harvest_hold_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """What the harvests hold is for the data stewards of the OPD asked for (or of some OPD); the action keeps
+    each to their OPDs' sources."""
+    return _steward(
+        context,
+        data_dict.get("owner_org"),
+        _LOG_IN_TO_DECIDE,
+        msg(
+            "Penahanan panen hanya untuk pengelola data OPD pemilik sumber dan walidata.",
+            "Harvest holds are only for the data stewards of the source's OPD and the walidata.",
+        ),
+    )
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_harvest_decision_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The audit trail is for the data stewards of the OPD asked for (or of some OPD); the action keeps each to
+    their OPDs' sources."""
+    return _steward(
+        context,
+        data_dict.get("owner_org"),
+        _LOG_IN_TO_DECIDE,
+        msg(
+            "Riwayat keputusan panen hanya untuk pengelola data OPD dan walidata.",
+            "The harvest decisions are only for the data stewards of an OPD and the walidata.",
+        ),
+    )
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_harvest_decision(context: Context, data_dict: DataDict) -> AuthResult:
+    """A hold is decided by the data stewards of the OPD that owns its harvest source, and sysadmins (whom CKAN
+    lets through before asking). A hold that does not exist is refused as one of another OPD: nothing is
+    learned about other OPDs' holds."""
+    owner_org = harvest_decisions.hold_owner_org(str(data_dict.get("id") or ""))
+    refused = msg(
+        "Penahanan ini tidak ada atau bukan milik sumber panen OPD Anda.",
+        "This hold does not exist or does not belong to a harvest source of your OPD.",
+    )
+    if not owner_org:
+        return {"success": False, "msg": _LOG_IN_TO_DECIDE if authz.auth_is_anon_user(context) else refused}
+    return _steward(context, owner_org, _LOG_IN_TO_DECIDE, refused)
