@@ -23,6 +23,8 @@ REFUSED = ("anonymous", "no_opd", "member")
 STEWARD_ACTIONS = {
     "tangerang_overdue_list": ({}, "owner_org"),
     "tangerang_link_check_list": ({}, "organization"),
+    "tangerang_harvest_hold_list": ({}, "owner_org"),
+    "tangerang_harvest_decision_list": ({}, "owner_org"),
     "tangerang_bulk_update": (
         {
             "datasets": ["probe-terbuka", "probe-tertutup"],
