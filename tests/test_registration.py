@@ -48,6 +48,9 @@ ACTIONS = {
     "tag_autocomplete",
     "tag_list",
     "tag_show",
+    "tangerang_aplikasi_ranking",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -57,8 +60,11 @@ ACTIONS = {
 }
 
 AUTH_FUNCTIONS = {
+    "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_review",
     "tangerang_dasbor",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "datastore_info",
     "datastore_search",
     "group_create",

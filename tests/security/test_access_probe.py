@@ -252,6 +252,11 @@ def surfaces(app, world) -> list[str]:
         "/catalog.rdf",
         "/aplikasi",
         "/sektor/2.12",
+        "/dasbor/panen",
+        "/dasbor/aplikasi",
+        "/dasbor/aplikasi/aplikasi.csv",
+        f"{api}/tangerang_harvest_overview",
+        f"{api}/tangerang_aplikasi_ranking",
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved

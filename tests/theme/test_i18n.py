@@ -112,12 +112,46 @@ PAGES = {
     "steward-dashboard": ("/dashboard/datasets", "editor"),
     "steward-kajian": ("/aplikasi-kajian", "editor"),
     "steward-dasbor": ("/dasbor/", "editor"),
+    "steward-dasbor-panen": ("/dasbor/panen", "editor"),
+    "steward-dasbor-aplikasi": ("/dasbor/aplikasi", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
     "steward-harvest-sources": ("/harvest", "sysadmin"),
     "steward-harvest-new": ("/harvest/new", "sysadmin"),
 }
+
+
+def _harvest_job_with_errors(city) -> str:
+    """A Diskominfo harvest source whose job recorded a gather error and a record's error (the dashboard's pages)."""
+    import json
+
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+
+    source = helpers.call_action(
+        "harvest_source_create",
+        context={"user": city["sysadmin"]["name"]},
+        name="laksa-api",
+        title="API LAKSA",
+        notes="Aduan warga dari API LAKSA.",
+        url="http://127.0.0.1:1/laksa",
+        source_type="tangerang_json_api",
+        owner_org=city["orgs"]["diskominfo"]["id"],
+        config=json.dumps({"fields": {"title": "judul"}}),
+    )
+    job = HarvestJob.get(
+        helpers.call_action(
+            "harvest_job_create",
+            context={"user": city["sysadmin"]["name"]},
+            source_id=source["id"],
+            run=False,
+        )["id"]
+    )
+    HarvestGatherError.create("Daftar sumber tidak lengkap / The source's listing is incomplete", job)
+    record = HarvestObject(guid=f"{source['id']}:aduan-1", job=job, source=job.source)
+    record.save()
+    HarvestObjectError(object=record, stage="Import", message="Dataset tidak sah / Invalid dataset").save()
+    return job.id
 
 
 @pytest.mark.usefixtures("with_plugins")
@@ -130,6 +164,7 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
             id=name,
             harvest_waktu="2026-12-01T02:03:04+00:00",
         )
+    job = _harvest_job_with_errors(city)
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),
@@ -137,7 +172,8 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
             "steward-edit-resource": (
                 f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}/edit",
                 "sysadmin",
-            )
+            ),
+            "steward-dasbor-panen-job": (f"/dasbor/panen/{job}", "editor"),
         },
     )
     found = {}

@@ -21,6 +21,8 @@ def N_(text: str) -> str:
 # (endpoint, label) of each tab in the order shown.
 TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
+    ("tangerang_dasbor.panen", N_("Harvests")),
+    ("tangerang_dasbor.aplikasi", N_("Applications")),
 ]
 
 
@@ -37,3 +39,7 @@ def render(tab: str, template: str, extra: dict[str, Any]) -> str:
 def index() -> str:
     """The overview: what is late, broken or waiting for a decision in the steward's OPDs, with links to each tab."""
     return render("tangerang_dasbor.index", "tangerang/dasbor/index.html", {})
+
+
+# Tabs in their own modules: their routes attach to the blueprint above.
+from ckanext.tangerang import dashboard_aplikasi, dashboard_harvest  # noqa: E402, F401
