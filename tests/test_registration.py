@@ -52,6 +52,9 @@ ACTIONS = {
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
+    "tangerang_aplikasi_ranking",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -61,9 +64,12 @@ ACTIONS = {
 }
 
 AUTH_FUNCTIONS = {
+    "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_review",
     "tangerang_bulk_update",
     "tangerang_dasbor",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "datastore_info",
     "datastore_search",
     "group_create",

@@ -1,5 +1,5 @@
-"""``ckan tangerang harvest-report`` (logic/harvest_report.py): the table it prints, and its rows after jobs run
-through the real pipeline (the consumer subprocesses of tests/harvesters)."""
+"""``ckan tangerang harvest-report`` (logic/harvest_report.py, counting in logic/harvest_jobs.py): the table it
+prints, and its rows after jobs run through the real pipeline (the consumer subprocesses of tests/harvesters)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,8 @@ def test_harvest_report_counts_each_error_once(opds_env, upstream, control, cli)
     (row,) = json.loads(result.output[result.output.index("[") :])
     assert row["errors"] == 3, row
     assert (row["object_errors"], row["gather_errors"]) == (1, 2), row
+    # The failed record is the one held for personal data; no deletion is held (nothing disappeared).
+    assert (row["held_personal_data"], row["held_deletions"]) == (1, 0), row
     table = cli.invoke(ckan, ["tangerang", "harvest-report", "--source", "laksa-api"])
     (line,) = [line for line in table.output.splitlines() if line.startswith("laksa-api")]
     assert line.split()[6:11] == [str(row["added"]), "0", "0", "0", "3"], line

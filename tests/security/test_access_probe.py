@@ -258,6 +258,11 @@ def surfaces(app, world) -> list[str]:
         f"{api}/tangerang_harvest_hold_list",
         f"{api}/tangerang_harvest_decision_list",
         "/dasbor/keputusan",
+        "/dasbor/panen",
+        "/dasbor/aplikasi",
+        "/dasbor/aplikasi/aplikasi.csv",
+        f"{api}/tangerang_harvest_overview",
+        f"{api}/tangerang_aplikasi_ranking",
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved

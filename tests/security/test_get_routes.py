@@ -128,6 +128,7 @@ def _value(world: dict, endpoint: str, rule, name: str):
         "_format": "ttl",
         "source": world["source"]["name"],
         "resource_id": world["resource"]["id"],
+        "job_id": world["job"]["id"],
         "view_id": world["view_id"],
         "activity_id": world["activity_id"],
         "lang": "id",

@@ -197,6 +197,60 @@ def test_no_config_secret_is_stored_or_returned(app, world, probe):
         probe.check("secret", "s3cr3t" not in body_of(response), f"sysadmin GET {url} returns the secret")
 
 
+def test_the_dashboard_shows_a_source_to_its_opds_stewards_but_not_its_url(app, world, probe):
+    """The harvest tab and a job's errors (/dasbor/panen) are for the stewards of the source's OPD, its editors
+    included; the source's URL stays its admins': a fetch error that names it is shown without it."""
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob
+
+    job = helpers.call_action(
+        "harvest_job_create", context={"user": world["sysadmin"]["name"]}, source_id=world["source"]["id"]
+    )
+    HarvestGatherError.create(
+        f"Daftar sumber tidak dapat diambil: http://127.0.0.1:1/{URL_MARKER}?page=2 (503)",
+        HarvestJob.get(job["id"]),
+    )
+    pages = [
+        "/dasbor/panen",
+        f"/dasbor/panen/{job['id']}",
+        f"/dasbor/panen/{job['id']}/galat.csv",
+        "/api/3/action/tangerang_harvest_overview",
+        f"/api/3/action/tangerang_harvest_job_errors?id={job['id']}",
+    ]
+    refused = {
+        "anonymous": None,
+        "a user of no OPD": world["nobody"]["token"],
+        "the owning OPD's member": world["owner_member"]["token"],
+    }
+    for who, token in refused.items():
+        for url in pages:
+            response = get(app, None, token, url)
+            probe.check(
+                "leak", response.status_code == 403, f"{who}: GET {url} answered {response.status_code}"
+            )
+    stewards = {
+        "another OPD's editor": (world["other_editor"]["token"], False),
+        "the owning OPD's editor": (world["owner_editor"]["token"], True),
+        "the owning OPD's admin": (world["owner_admin"]["token"], True),
+    }
+    for who, (token, owns) in stewards.items():
+        for url in pages:
+            response = get(app, None, token, url)
+            probe.answer(response, f"{who}: GET {url}")
+            text = body_of(response)
+            if not owns:
+                probe.check(
+                    "leak", world["source"]["title"] not in text, f"{who}: GET {url} shows the source"
+                )
+                continue
+            assert response.status_code == 200, f"{who}: GET {url}"
+            probe.check("leak", CONFIG_MARKER not in text, f"{who}: GET {url} shows the source's config")
+            if who == "the owning OPD's admin":
+                # Its admins see the source's URL anyway: the errors (not the overview) show it as recorded.
+                assert URL_MARKER in text or url in (pages[0], pages[3]), f"{who}: GET {url}"
+            else:
+                probe.check("leak", URL_MARKER not in text, f"{who}: GET {url} shows the source's URL")
+
+
 def test_only_the_opds_admins_change_a_source(app, world, probe):
     """Editors and members of the owning OPD neither change nor run a source (its URL and config are the
     admins'), through ckanext-harvest's actions or CKAN's own."""

@@ -114,6 +114,8 @@ PAGES = {
     "steward-dasbor": ("/dasbor/", "editor"),
     "steward-kurasi": ("/dasbor/kurasi", "editor"),
     "steward-dasbor-keputusan": ("/dasbor/keputusan", "editor"),
+    "steward-dasbor-panen": ("/dasbor/panen", "editor"),
+    "steward-dasbor-aplikasi": ("/dasbor/aplikasi", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
@@ -122,24 +124,42 @@ PAGES = {
 }
 
 
-def _harvest_holds(city):
-    """A held deletion, a held record and a decision, so that the decisions tab shows each of its parts."""
+def _harvest_job_with_errors(city) -> tuple[dict, str]:
+    """A Diskominfo harvest source whose job recorded a gather error and a record's error (the dashboard's pages)."""
     import json
 
-    from ckanext.tangerang.logic import harvest_decisions
+    from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
 
     source = helpers.call_action(
         "harvest_source_create",
         context={"user": city["sysadmin"]["name"]},
         name="laksa-api",
-        title="LAKSA",
-        notes="Daftar dataset LAKSA.",
+        title="API LAKSA",
+        notes="Aduan warga dari API LAKSA.",
         url="http://127.0.0.1:1/laksa",
         source_type="tangerang_json_api",
-        owner_org=city["datasets"]["terbuka"]["owner_org"],
-        frequency="MANUAL",
-        config=json.dumps({"fields": {"title": "judul"}, "pagination": {"type": "none"}}),
+        owner_org=city["orgs"]["diskominfo"]["id"],
+        config=json.dumps({"fields": {"title": "judul"}}),
     )
+    job = HarvestJob.get(
+        helpers.call_action(
+            "harvest_job_create",
+            context={"user": city["sysadmin"]["name"]},
+            source_id=source["id"],
+            run=False,
+        )["id"]
+    )
+    HarvestGatherError.create("Daftar sumber tidak lengkap / The source's listing is incomplete", job)
+    record = HarvestObject(guid=f"{source['id']}:aduan-1", job=job, source=job.source)
+    record.save()
+    HarvestObjectError(object=record, stage="Import", message="Dataset tidak sah / Invalid dataset").save()
+    return source, job.id
+
+
+def _harvest_holds(city, source):
+    """A held deletion, a held record and a decision, so that the decisions tab shows each of its parts."""
+    from ckanext.tangerang.logic import harvest_decisions
+
     dataset = city["datasets"]["terbuka"]
     item = {"guid": f"{source['id']}:a", "upstream_id": "a", "object_id": "o", "package_id": dataset["id"]}
     item.update(name=dataset["name"], title=dataset["title"])
@@ -172,7 +192,8 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
             id=name,
             harvest_waktu="2026-12-01T02:03:04+00:00",
         )
-    _harvest_holds(city)
+    source, job = _harvest_job_with_errors(city)
+    _harvest_holds(city, source)
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),
@@ -180,7 +201,8 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
             "steward-edit-resource": (
                 f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}/edit",
                 "sysadmin",
-            )
+            ),
+            "steward-dasbor-panen-job": (f"/dasbor/panen/{job}", "editor"),
         },
     )
     found = {}

@@ -23,6 +23,8 @@ TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
     ("tangerang_dasbor.kurasi", N_("Bulk curation")),
     ("tangerang_dasbor.keputusan", N_("Harvest decisions")),
+    ("tangerang_dasbor.panen", N_("Harvests")),
+    ("tangerang_dasbor.aplikasi", N_("Applications")),
 ]
 
 
@@ -42,4 +44,9 @@ def index() -> str:
 
 
 # Tabs in their own modules attach their routes to the blueprint above when imported.
-from ckanext.tangerang import curation_views, dashboard_decisions  # noqa: E402, F401
+from ckanext.tangerang import (  # noqa: E402, F401
+    curation_views,
+    dashboard_aplikasi,
+    dashboard_decisions,
+    dashboard_harvest,
+)

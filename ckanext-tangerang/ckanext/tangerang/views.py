@@ -8,9 +8,9 @@ import itertools
 import re
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 
-from ckanext.tangerang import charts, choices, codelists, request_guard, usage
+from ckanext.tangerang import charts, choices, codelists, request_guard
 from ckanext.tangerang.bilingual import msg
 
 # The data stewards' workbench under /dasbor (dashboard.py).
@@ -27,8 +27,8 @@ from ckanext.tangerang.web_security import tangerang_web_security  # noqa: F401
 
 # The blanket in plugin.py registers every Blueprint of this module, imported ones included.
 tangerang = Blueprint("tangerang", __name__)
-# The theme's pages: the developer page, the sectors, the release calendar, and the stewards' list of applications
-# under review.
+# The theme's pages: the developer page, the sectors, the release calendar, and the old address of the stewards'
+# list of applications under review.
 tangerang_theme = Blueprint("tangerang_theme", __name__)
 
 # The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.
@@ -76,37 +76,10 @@ def withhold_limited_history():
 
 
 @tangerang_theme.route("/aplikasi-kajian")
-def kajian() -> str:
-    """Applications whose use is low or falling by the configured rule, for the stewards who review them."""
-    try:
-        tk.check_access("tangerang_aplikasi_review", {})
-    except tk.NotAuthorized as refused:
-        return tk.abort(403, str(refused))
-    min_users, drop_percent = usage.kajian_rule()
-    flagged = []
-    start = 0
-    while True:
-        result = tk.get_action("package_search")(
-            {},
-            {
-                "fq": "+dataset_type:aplikasi",
-                "rows": 500,
-                "start": start,
-                "sort": "title_string asc",
-            },
-        )
-        for app in result["results"]:
-            series = usage.series(app.get("penggunaan_bulanan"))
-            verdict = usage.kajian_assessment(series, min_users, drop_percent)
-            if verdict["flagged"]:
-                flagged.append({"app": app, "series": series, "verdict": verdict})
-        start += 500
-        if start >= result["count"]:
-            break
-    return tk.render(
-        "tangerang/kajian.html",
-        {"flagged": flagged, "min_users": min_users, "drop_percent": drop_percent},
-    )
+def kajian() -> Response:
+    """The applications the "dalam kajian" rule flags: the flagged view of the stewards' ranking of applications
+    in the dashboard, which answers anyone else with 403."""
+    return tk.redirect_to("tangerang_dasbor.aplikasi", tampil="kajian")
 
 
 @tangerang_theme.route("/sektor")

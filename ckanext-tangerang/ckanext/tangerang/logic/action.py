@@ -9,10 +9,13 @@ from ckan.types import Context, DataDict
 
 from ckanext.tangerang.logic import (
     access,
+    aplikasi_ranking,
     curation,
     dcat_sources,
     hardening,
     harvest_decisions,
+    harvest_jobs,
+    harvest_sources,
     limits,
     link_check,
     linked_guard,
@@ -82,10 +85,13 @@ __all__ = [
     "tag_autocomplete",
     "tag_list",
     "tag_show",
+    "tangerang_aplikasi_ranking",
     "tangerang_bulk_update",
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -441,3 +447,99 @@ def tangerang_harvest_decision_list(context: Context, data_dict: DataDict) -> di
     tk.check_access("tangerang_harvest_decision_list", context, data_dict)
     data = _validated(data_dict, harvest_decisions.list_schema(), context)
     return harvest_decisions.decision_list(stewards.opd_ids(context), data)
+
+
+def tangerang_harvest_overview(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The harvest sources of the OPDs the caller steers (every OPD's for sysadmins), each with its last job:
+    what it added, updated, left unchanged, withdrew and held, its errors, status and duration.
+
+    Held: the deletions the shrink guard holds (a gather error names how many) and the records held for personal
+    data (their errors), as the harvesters record them.
+
+    :param owner_org: only this OPD's sources (name or id; optional)
+    :type owner_org: string
+
+    :returns: ``{"sources": [...]}``, by name; each source has ``id``, ``name``, ``title``, ``type``,
+        ``frequency``, ``owner_org``, ``organization``, ``organization_title``, and its last job's ``job`` (id, or
+        ``None`` when it never ran), ``status``, ``started``, ``finished``, ``seconds``, ``added``, ``updated``,
+        ``unchanged``, ``withdrawn``, ``held_deletions``, ``held_personal_data``, ``errors`` (records that failed
+        plus gather errors), ``object_errors`` and ``gather_errors``
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_harvest_overview", context, data_dict)
+    scope = stewards.opd_ids(context)
+    if data_dict.get("owner_org"):
+        org = tk.get_action("organization_show")(
+            {"ignore_auth": True}, {"id": data_dict["owner_org"], "include_datasets": False}
+        )
+        scope = [org["id"]]
+    return {"sources": harvest_jobs.summaries(owner_orgs=scope)}
+
+
+@tk.side_effect_free
+def tangerang_harvest_job_errors(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Every error of a harvest job, for the stewards of its source's OPD and sysadmins: the gather errors
+    first, then the records' errors by GUID, filtered and paged.
+
+    :param id: the id of the harvest job
+    :type id: string
+    :param stage: only errors of this stage: ``Gather``, ``Fetch``, ``Import`` or ``Validation`` (optional)
+    :type stage: string
+    :param q: only errors whose message or record GUID contains this text, any case (optional)
+    :type q: string
+    :param limit: at most this many errors (optional, default 50, at most 1000)
+    :type limit: int
+    :param offset: skip this many errors (optional, default 0)
+    :type offset: int
+
+    :returns: ``job`` (``id``, ``status``, ``created``, ``finished``, and its ``source``'s ``id``, ``name``,
+        ``title`` and ``owner_org``), ``count`` (all matching errors) and ``errors``; each error has ``stage``,
+        ``message`` (the source's host replaced for stewards who are not the OPD's admins, to whom a source's URL
+        stays private), ``created``, ``hold`` (``"deletions"``, ``"personal_data"`` or ``None``), ``guid`` and
+        ``upstream_id`` (``None`` for gather errors) and ``dataset`` (``name``, ``title``, ``type``; ``None``
+        when the error concerns no dataset the portal shows)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_harvest_job_errors", context, data_dict)
+    data = _validated(data_dict, harvest_jobs.errors_schema(), context)
+    found = harvest_jobs.job_source(data["id"])
+    if found is None:
+        raise tk.ObjectNotFound("Tugas panen tidak ditemukan. / Harvest job not found.")
+    errors = harvest_jobs.job_errors(
+        data["id"],
+        found["owner_org"],
+        stage=data.get("stage"),
+        q=data.get("q"),
+        limit=min(data["limit"], harvest_jobs.MAX_LIMIT),
+        offset=data["offset"],
+    )
+    if not harvest_sources.is_source_admin(context, found["owner_org"]):
+        errors["errors"] = harvest_jobs.without_source_host(errors["errors"], found["url"])
+    job = {
+        "id": data["id"],
+        **{key: found[key] for key in ("status", "created", "finished")},
+        "source": {key: found[key] for key in ("id", "name", "title", "owner_org")},
+    }
+    return {"job": job, **errors}
+
+
+@tk.side_effect_free
+def tangerang_aplikasi_ranking(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The city's applications ranked by monthly active users in their latest reported month, with their
+    monthly series, the "dalam kajian" rule's verdict and reason, and how many public datasets each publishes:
+    for the data stewards of any OPD and the walidata.
+
+    :param tampil: ``semua`` (every application, the default), ``kajian`` (those the rule flags) or
+        ``tanpa-dataset`` (those that publish no public dataset)
+    :type tampil: string
+
+    :returns: ``tampil``, ``counts`` (applications in each of the three views), the rule's ``min_users`` and
+        ``drop_percent``, and ``applications``; each has ``rank`` (in the whole ranking), ``name``, ``title``,
+        ``organization``, ``organization_title``, ``bulan`` and ``pengguna_aktif`` (its latest month, ``None``
+        without figures), ``series`` (``bulan``, ``pengguna_aktif``, ``transaksi`` per month), ``kajian``
+        (``flagged``, ``low``, ``falling``, ``avg_last``, ``avg_prev``, ``drop_percent``) and ``datasets``
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_aplikasi_ranking", context, data_dict)
+    data = _validated(data_dict, aplikasi_ranking.ranking_schema(), context)
+    return aplikasi_ranking.ranking(context, data.get("tampil") or aplikasi_ranking.ALL)

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
 
 from ckanext.tangerang.bilingual import msg
-from ckanext.tangerang.logic import access, hardening, harvest_decisions, harvest_sources
+from ckanext.tangerang.logic import access, hardening, harvest_decisions, harvest_jobs, harvest_sources
 
 # The blanket in plugin.py registers exactly these names as auth functions (imported ones included): add yours here.
 __all__ = [
@@ -36,12 +36,15 @@ __all__ = [
     "package_delete",
     "package_show",
     "package_update",
+    "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_review",
     "tangerang_bulk_update",
     "tangerang_dasbor",
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
+    "tangerang_harvest_job_errors",
+    "tangerang_harvest_overview",
     "tangerang_harvest_sources_private",
     "tangerang_link_check_list",
     "tangerang_link_check_run",
@@ -155,7 +158,8 @@ def _steward(context: Context, owner_org: str | None, log_in: str, refused: str)
 
 @tk.auth_allow_anonymous_access
 def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResult:
-    """The applications the "dalam kajian" rule flags (``/aplikasi-kajian``) are for data stewards of any OPD."""
+    """The applications the "dalam kajian" rule flags, and the ranking of all applications that shows them
+    (``/dasbor/aplikasi``, where ``/aplikasi-kajian`` leads), are for data stewards of any OPD."""
     return _steward(
         context,
         None,
@@ -168,6 +172,10 @@ def tangerang_aplikasi_review(context: Context, data_dict: DataDict) -> AuthResu
             "This page is for data stewards of an OPD and the walidata.",
         ),
     )
+
+
+# The applications' ranking (tangerang_aplikasi_ranking) is for the same stewards as the review.
+tangerang_aplikasi_ranking = tangerang_aplikasi_review
 
 
 @tk.auth_allow_anonymous_access  # so that an anonymous visitor gets the reason, not CKAN's generic refusal
@@ -204,6 +212,36 @@ def tangerang_bulk_update(context: Context, data_dict: DataDict) -> AuthResult:
             "Bulk changes are for data stewards of an OPD and the walidata.",
         ),
     )
+
+
+_HARVEST_LOG_IN = msg(
+    "Masuk sebagai pengelola data untuk melihat hasil panen.",
+    "Log in as a data steward to see harvest results.",
+)
+_HARVEST_REFUSED = msg(
+    "Hasil panen ini untuk pengelola data OPD pemilik sumbernya dan walidata.",
+    "These harvest results are for the data stewards of the OPD that owns the source and the walidata.",
+)
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_harvest_overview(context: Context, data_dict: DataDict) -> AuthResult:
+    """The harvest tab is for the data stewards of the OPD asked for (or of some OPD, who see their OPDs'
+    sources) and the walidata."""
+    return _steward(context, data_dict.get("owner_org"), _HARVEST_LOG_IN, _HARVEST_REFUSED)
+
+
+@tk.auth_allow_anonymous_access  # so that an anonymous caller gets the reason, not CKAN's generic refusal
+def tangerang_harvest_job_errors(context: Context, data_dict: DataDict) -> AuthResult:
+    """A job's errors are for the data stewards of the OPD that owns its source and the walidata; an unknown
+    job is refused as another OPD's is, so that the answer tells nothing."""
+    found = harvest_jobs.job_source(data_dict.get("id") or "")
+    if found is None or not found["owner_org"]:
+        return {
+            "success": False,
+            "msg": _HARVEST_LOG_IN if authz.auth_is_anon_user(context) else _HARVEST_REFUSED,
+        }
+    return _steward(context, found["owner_org"], _HARVEST_LOG_IN, _HARVEST_REFUSED)
 
 
 def _allowed_or(allowed: bool, reason: str) -> AuthResult:

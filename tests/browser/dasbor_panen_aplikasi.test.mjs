@@ -1,0 +1,63 @@
+// The steward dashboard's harvest and applications tabs in a real browser (the demo's harvest sources and
+// applications): refused to an anonymous visitor, readable and axe-clean for the walidata, a job's errors
+// filterable, and the applications' CSV downloadable with its byte-order mark.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { BASE, axeViolations, launch, login, newPage } from './lib.mjs';
+
+let browser;
+let admin; // a page signed in as the demo sysadmin
+
+before(async () => {
+  browser = await launch();
+  admin = await newPage(browser);
+  await login(admin);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+describe('steward dashboard: harvests and applications', () => {
+  test('an anonymous visitor is refused both tabs', async () => {
+    const anonymous = await newPage(browser);
+    for (const path of ['/dasbor/panen', '/dasbor/aplikasi', '/dasbor/aplikasi/aplikasi.csv']) {
+      const response = await anonymous.goto(`${BASE}${path}`);
+      assert.equal(response.status(), 403, path);
+    }
+    await anonymous.context().close();
+  });
+
+  test('the harvest tab lists the sources and opens a job\'s errors', async () => {
+    await admin.goto(`${BASE}/dasbor/panen`);
+    assert.match(await admin.textContent('.tangerang-dasbor-tabs .nav-link.active'), /Panen/);
+    assert.match(await admin.textContent('.tangerang-panen-table thead'), /Penghapusan ditahan/);
+    assert.deepEqual(await axeViolations(admin), [], 'harvest tab: serious or critical accessibility violations');
+    const jobs = admin.locator('.tangerang-panen-table tbody a[href*="/dasbor/panen/"]');
+    if ((await jobs.count()) === 0) return; // no source of the demo has run yet
+    await Promise.all([admin.waitForURL(/\/dasbor\/panen\/[^/]+$/), jobs.first().click()]);
+    assert.ok(await admin.isVisible('.tangerang-galat-filter'));
+    assert.match(await admin.getAttribute('.tangerang-galat-csv', 'href'), /\/galat\.csv/);
+    assert.deepEqual(await axeViolations(admin), [], 'job errors: serious or critical accessibility violations');
+    await admin.selectOption('#galat-tahap', 'Gather');
+    await Promise.all([admin.waitForURL(/tahap=Gather/), admin.click('.tangerang-galat-filter button[type=submit]')]);
+    assert.equal(await admin.inputValue('#galat-tahap'), 'Gather');
+  });
+
+  test('the applications tab ranks them, filters the flagged ones and exports CSV', async () => {
+    await admin.goto(`${BASE}/dasbor/aplikasi`);
+    assert.ok((await admin.locator('.tangerang-aplikasi-table tbody tr').count()) > 0);
+    assert.deepEqual(await axeViolations(admin), [], 'applications tab: serious or critical accessibility violations');
+    await Promise.all([
+      admin.waitForURL(/tampil=kajian/),
+      admin.click('.tangerang-aplikasi-filter a[href*="tampil=kajian"]'),
+    ]);
+    assert.match(await admin.getAttribute('.tangerang-aplikasi-filter a[aria-current=page]', 'href'), /tampil=kajian/);
+    assert.deepEqual(await axeViolations(admin), [], 'flagged applications: serious or critical accessibility violations');
+    const csv = await admin.context().request.get(`${BASE}/dasbor/aplikasi/aplikasi.csv`);
+    assert.equal(csv.status(), 200);
+    const text = (await csv.body()).toString('utf8');
+    assert.ok(text.startsWith('\ufeffPeringkat,Aplikasi,'), text.slice(0, 80));
+  });
+});
