@@ -399,6 +399,19 @@ cmd_services() {
   start_upstream
 }
 
+slot_redis_db() { # a slot keeps its Redis db; a new slot takes the lowest of 2-15 that no other slot holds
+  local envfile=$1 used n
+  if [ -f "$envfile" ]; then
+    n=$(sed -n 's#^export CKAN_REDIS_URL="redis://[^/]*/\([0-9]*\)"$#\1#p' "$envfile")
+    [ -n "$n" ] && { echo "$n"; return; }
+  fi
+  used=$(sed -n 's#^export CKAN_REDIS_URL="redis://[^/]*/\([0-9]*\)"$#\1#p' "$VAR"/test-*.env 2>/dev/null || true)
+  for n in $(seq 2 15); do
+    grep -qx "$n" <<<"$used" || { echo "$n"; return; }
+  done
+  die "Every Redis db (2-15) is taken by a test slot; remove an unused $VAR/test-NAME.env."
+}
+
 cmd_prepare_tests() {
   # test.ini names the default ports; the stack may run on others. CKAN reads these variables in preference
   # to its config file, so var/test.env (sourced by scripts/test.sh) points the suite at this stack.
@@ -408,7 +421,7 @@ cmd_prepare_tests() {
   if [ -n "$slot" ]; then
     [[ "$slot" =~ ^[a-z0-9]+$ ]] || die "TANGERANG_TEST_SLOT must be lower-case letters and digits."
     suffix="_$slot" envfile="$VAR/test-$slot.env" core="ckan_test_$slot"
-    redis_db=$((2 + $(printf '%s' "$slot" | cksum | cut -d' ' -f1) % 13))
+    redis_db=$(slot_redis_db "$envfile")
   fi
   local pg="postgresql://$TANGERANG_PG_USER:$TANGERANG_PG_PASSWORD@127.0.0.1:$TANGERANG_PG_PORT"
   cat >"$envfile" <<ENV
