@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib import uploader
+from ckan.lib import jobs, uploader
 from ckan.logic.schema import validator_args
 from ckan.model import meta
 from ckan.plugins import toolkit as tk
@@ -263,17 +263,28 @@ def run_job(resource_ids: list[str]) -> dict[str, int]:
     return check_targets(select_targets(resource_ids=resource_ids))
 
 
+def queued_resource_ids() -> set[str]:
+    """The resources that link-check jobs still waiting on the default queue will check."""
+    waiting: set[str] = set()
+    for job in jobs.get_queue().jobs:
+        if job.func_name == f"{__name__}.{run_job.__name__}":
+            waiting.update(job.args[0])
+    return waiting
+
+
 def enqueue(targets: list[Target]) -> list[str]:
-    """One background job per ``BATCH_SIZE`` resources; returns the jobs' ids."""
-    ids = [t.resource_id for t in targets]
+    """One background job per ``BATCH_SIZE`` resources, leaving out those a waiting job will check already (a
+    nightly run while yesterday's jobs are still queued adds no second copy); returns the new jobs' ids."""
+    waiting = queued_resource_ids()
+    ids = [t.resource_id for t in targets if t.resource_id not in waiting]
     workers = max(1, int(tk.config.get("ckanext.tangerang.links.concurrency")))
     timeout = float(tk.config.get("ckanext.tangerang.links.timeout"))
-    jobs = []
+    new_jobs = []
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         # Room for every link to time out twice (HEAD and GET), beyond rq's default of three minutes.
         limit = int(-(-len(batch) // workers) * 2 * timeout + 60)
-        jobs.append(
+        new_jobs.append(
             tk.enqueue_job(
                 run_job,
                 [batch],
@@ -281,7 +292,7 @@ def enqueue(targets: list[Target]) -> list[str]:
                 rq_kwargs={"timeout": max(limit, 180)},
             )
         )
-    return [job.id for job in jobs]
+    return [job.id for job in new_jobs]
 
 
 # --- reading ---------------------------------------------------------------------------------------------
