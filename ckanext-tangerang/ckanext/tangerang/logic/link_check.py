@@ -299,11 +299,14 @@ def enqueue(targets: list[Target]) -> list[str]:
 
 
 @validator_args
-def list_schema(ignore_missing, unicode_safe, one_of, natural_number_validator, int_validator) -> Schema:
+def list_schema(
+    ignore_missing, unicode_safe, one_of, boolean_validator, natural_number_validator, int_validator
+) -> Schema:
     return {
         "package": [ignore_missing, unicode_safe],
         "organization": [ignore_missing, unicode_safe],
         "status": [ignore_missing, one_of(list(STATUSES))],
+        "failing": [ignore_missing, boolean_validator],
         "limit": [ignore_missing, int_validator, natural_number_validator],
         "offset": [ignore_missing, int_validator, natural_number_validator],
     }
@@ -316,10 +319,13 @@ def list_results(filters: dict[str, Any], org_ids: list[str] | None) -> dict[str
         sa.select(
             link_check_table,
             model.Package.name.label("package_name"),
+            model.Package.title.label("package_title"),
             model.Package.owner_org.label("organization_id"),
+            model.Group.name.label("organization_name"),
             model.Resource.name.label("resource_name"),
         )
         .join(model.Package, sa.and_(model.Package.id == table.package_id, model.Package.state == "active"))
+        .outerjoin(model.Group, model.Group.id == model.Package.owner_org)
         # A deleted resource's last result is history, not a link to fix.
         .join(
             model.Resource, sa.and_(model.Resource.id == table.resource_id, model.Resource.state == "active")
@@ -336,6 +342,8 @@ def list_results(filters: dict[str, Any], org_ids: list[str] | None) -> dict[str
         query = query.where(model.Package.owner_org == (org.id if org else filters["organization"]))
     if filters.get("status"):
         query = query.where(table.status == filters["status"])
+    if filters.get("failing"):
+        query = query.where(table.status.in_(FAILING))
     count = model.Session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     rows = model.Session.execute(
         query.order_by(table.checked_at.desc(), table.resource_id)
