@@ -165,6 +165,8 @@ def test_check_again_queues_the_datasets_links_for_its_stewards_only(app, world)
 
     for user in (None, users["citizen"], users["dinkes_editor"]):
         check_again(user, 403)
+    # A form without its dataset queues nothing, not every link of the portal.
+    app.post("/dasbor/tautan/periksa", data={}, headers=_auth(users["sysadmin"]), status=400)
     assert jobs.get_queue().jobs == []
 
     answer = check_again(users["kominfo_editor"], 302)

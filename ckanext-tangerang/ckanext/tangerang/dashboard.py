@@ -109,8 +109,11 @@ def links() -> str:
 
 @tangerang_dasbor.route("/tautan/periksa", methods=["POST"])
 def check_links() -> Any:
-    """ "Check again": queue a new check of a dataset's links (tangerang_link_check_run), then back to the tab."""
+    """The "check again" button: queue a new check of one dataset's links (tangerang_link_check_run), then back
+    to the tab."""
     package = tk.request.form.get("package") or ""
+    if not package:  # without a dataset the action would queue every link (for a sysadmin)
+        return tk.abort(400, tk._("Dataset not found"))
     try:
         queued = tk.get_action("tangerang_link_check_run")({}, {"package": package})
     except tk.NotAuthorized as refused:
