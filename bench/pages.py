@@ -49,6 +49,19 @@ def measure(session: requests.Session, url: str, count: int) -> list[float]:
     return times
 
 
+def timed(
+    session: requests.Session, urls: dict[str, str], runs: int, count: int
+) -> list[tuple[str, float, float]]:
+    """(label, p50, p95) of each URL after 3 warm-up requests: the medians over ``runs`` runs of ``count``
+    requests, printed as they come."""
+    rows = []
+    for label, url in urls.items():
+        measure(session, url, 3)  # warm-up: templates compiled, caches filled
+        rows.append((label, *median_p50_p95(runs, lambda url=url: measure(session, url, count))))
+        print(f"{label:55} p50 {rows[-1][1]:7.1f} ms   p95 {rows[-1][2]:7.1f} ms")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base", default=os.environ.get("TANGERANG_LIVE_URL", "http://127.0.0.1:5000"))
@@ -77,13 +90,9 @@ def main() -> None:
         params={"rows": 0, "facet.field": '["dataset_type"]'},
         timeout=30,
     ).json()["result"]["facets"]["dataset_type"]
-    session = requests.Session()
-    rows = []
-    for label, path in pages.items():
-        url = base + path
-        measure(session, url, 3)  # warm-up: templates compiled, caches filled
-        rows.append((label, *median_p50_p95(args.runs, lambda url=url: measure(session, url, args.requests))))
-        print(f"{label:55} p50 {rows[-1][1]:7.1f} ms   p95 {rows[-1][2]:7.1f} ms")
+    rows = timed(
+        requests.Session(), {label: base + path for label, path in pages.items()}, args.runs, args.requests
+    )
     today = dt.date.today().isoformat()
     intro = [
         f"`bench/pages.py`, {today}, machine: {machine()}; CKAN under gunicorn (local stack), anonymous visitor,",

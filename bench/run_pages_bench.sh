@@ -3,11 +3,14 @@
 # (bash scripts/stack.sh start). On the test slot "pages" (its own databases, Solr core and Redis db; the demo
 # database is untouched) it loads the OPDs, the 172 sample applications and N generated datasets
 # (bench/load_catalogue.py, sample data), starts a second CKAN under gunicorn on TANGERANG_BENCH_PORT (5030),
-# measures the five pages (bench/pages.py) and package_search for 1 and 10 clients (bench/search_api.py), and
-# writes "## Page server time at N datasets" and "## package_search at N datasets" in bench/RESULTS.md.
+# measures the five pages (bench/pages.py), package_search for 1 and 10 clients (bench/search_api.py) and the
+# stewards' dashboard as the walidata and an OPD editor (bench/dashboard.py), and writes "## Page server time at N
+# datasets", "## package_search at N datasets" and "## Stewards' dashboard at N datasets" in bench/RESULTS.md.
 #   bash bench/run_pages_bench.sh            # 10,000 datasets (first load: about 25 min on 2 cores)
 #   bash bench/run_pages_bench.sh 2000
-# Safe to run again: the loader creates only what is missing; the second CKAN stops when the script ends.
+#   TANGERANG_BENCH_SLOT=mine bash bench/run_pages_bench.sh 200    # another test slot than "pages"
+# A stack on other ports or another var dir (TANGERANG_VAR, TANGERANG_PG_PORT, ... as for scripts/stack.sh) is
+# used as it is. Safe to run again: the loader creates only what is missing; the second CKAN stops at the end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -24,18 +27,23 @@ if curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1; then
   echo "run_pages_bench: port $port is busy; set TANGERANG_BENCH_PORT to a free port." >&2
   exit 1
 fi
-TANGERANG_TEST_SLOT=pages bash scripts/stack.sh prepare-tests >/dev/null
-# shellcheck disable=SC1091
-. var/test-pages.env
+slot=${TANGERANG_BENCH_SLOT:-pages}
+TANGERANG_TEST_SLOT=$slot bash scripts/stack.sh prepare-tests >/dev/null
+# shellcheck disable=SC1090
+. "$TANGERANG_VAR/test-$slot.env"
 export CKAN_SITE_URL="http://127.0.0.1:$port"
-log="$TANGERANG_VAR/log/bench-pages.log"
-ckan_bin="$TANGERANG_VENV/bin/ckan"
+ini="$TANGERANG_VAR/ckan.ini"
+log="$TANGERANG_VAR/log/bench-$slot.log"
+# Scripts through the venv's own python: a venv whose scripts' first line names another venv (a git worktree's
+# copy) still runs this checkout's code.
+py="$TANGERANG_VENV/bin/python"
 echo "[bench] migrating the benchmark database (log: $log)"
-{ "$ckan_bin" -c var/ckan.ini db init && "$ckan_bin" -c var/ckan.ini db pending-migrations --apply; } >>"$log" 2>&1
+{ "$py" "$TANGERANG_VENV/bin/ckan" -c "$ini" db init \
+  && "$py" "$TANGERANG_VENV/bin/ckan" -c "$ini" db pending-migrations --apply; } >>"$log" 2>&1
 echo "[bench] loading $size datasets"
-"$TANGERANG_VENV/bin/python" bench/load_catalogue.py --config var/ckan.ini --size "$size" 2>>"$log"
+"$TANGERANG_VENV/bin/python" bench/load_catalogue.py --config "$ini" --size "$size" 2>>"$log"
 echo "[bench] starting a second CKAN on $CKAN_SITE_URL ($TANGERANG_WEB_WORKERS workers)"
-CKAN_INI="$ROOT/var/ckan.ini" "$TANGERANG_VENV/bin/gunicorn" --workers "$TANGERANG_WEB_WORKERS" \
+CKAN_INI="$ini" "$py" -m gunicorn --workers "$TANGERANG_WEB_WORKERS" \
   --bind "127.0.0.1:$port" --timeout 120 ckanext.tangerang.wsgi:application >>"$log" 2>&1 &
 web=$!
 trap 'kill "$web" 2>/dev/null; wait "$web" 2>/dev/null || true' EXIT
@@ -47,3 +55,5 @@ label=$(printf '%s' "$size" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 "$TANGERANG_VENV/bin/python" bench/pages.py --base "$CKAN_SITE_URL" --section "## Page server time at $label datasets" \
   --catalogue "bench/load_catalogue.py: $label generated datasets, 80% terbuka, 15% terbatas, 5% tertutup"
 "$TANGERANG_VENV/bin/python" bench/search_api.py --base "$CKAN_SITE_URL" --section "## package_search at $label datasets"
+"$TANGERANG_VENV/bin/python" bench/dashboard.py --config "$ini" --base "$CKAN_SITE_URL" \
+  --section "## Stewards' dashboard at $label datasets" 2>>"$log"

@@ -228,6 +228,8 @@ def test_worker_commands():
     assert "harvester run" in script and "harvester clean-harvest-log" in script
     # the OPDs' daily digest of overdue datasets, once a day (the day of the last try on the storage volume)
     assert 'ckan -c "$CKAN_INI" tangerang digest send' in script and "/var/lib/ckan/digest.day" in script
+    # the link checker's nightly batches, for the worker service (tests/test_stack_scripts.py runs the loop)
+    assert "tangerang links check --enqueue" in script and "/var/lib/ckan/links.day" in script
 
 
 def test_services_can_be_scaled():

@@ -117,6 +117,7 @@ HELPERS = {
     "tangerang_home_stats",
     "tangerang_kajian",
     "tangerang_lang",
+    "tangerang_link_checks",
     "tangerang_live_aplikasi",
     "tangerang_month_label",
     "tangerang_opd_summary",

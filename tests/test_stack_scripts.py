@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 STACK = ROOT / "scripts" / "stack.sh"
+LINKS_CHECK = "tangerang links check --enqueue --older-than 20"
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -66,3 +71,44 @@ def test_unknown_command_says_how_to_use_it():
     result = _run("frobnicate")
     assert result.returncode != 0
     assert "usage: scripts/stack.sh" in result.stderr
+
+
+@pytest.mark.parametrize("script", ["scripts/harvest-scheduler.sh", "docker/ckan/scheduler.sh"])
+def test_the_schedulers_queue_the_link_checks_once_a_night(tmp_path, script):
+    """Both schedulers (the local stack's and docker-compose's) queue the nightly link checks once a UTC day from
+    the hour set, and not before it; a fake `ckan` records what they run."""
+    ckan = tmp_path / "bin" / "ckan"
+    ckan.parent.mkdir()
+    ckan.write_text(f'#!/bin/sh\necho "$*" >>{tmp_path}/calls\n')
+    ckan.chmod(0o755)
+
+    def calls_after_three_rounds(hour: int) -> list[str]:
+        (tmp_path / "calls").write_text("")
+        for day_file in tmp_path.glob("*.day"):
+            day_file.unlink()
+        env = {
+            **os.environ,
+            "PATH": f"{ckan.parent}:{os.environ['PATH']}",
+            "TANGERANG_SCHEDULER_INTERVAL": "1",
+            "HARVEST_RUN_INTERVAL": "1",
+            "TANGERANG_LINKS_HOUR": str(hour),
+            "LINKS_CHECK_HOUR": str(hour),
+            "DIGEST_DAY_FILE": str(tmp_path / "digest.day"),
+            "LINKS_DAY_FILE": str(tmp_path / "links.day"),
+            "SCHEDULER_HEARTBEAT": str(tmp_path / "heartbeat"),
+        }
+        process = subprocess.Popen(
+            ["bash", str(ROOT / script), str(ckan), str(tmp_path / "ckan.ini")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(3.5)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+        return (tmp_path / "calls").read_text().splitlines()
+
+    calls = calls_after_three_rounds(hour=0)
+    assert sum("harvester run" in call for call in calls) >= 3
+    assert sum(call.endswith(LINKS_CHECK) for call in calls) == 1, calls
+    assert not any(call.endswith(LINKS_CHECK) for call in calls_after_three_rounds(hour=24))

@@ -134,7 +134,7 @@ def test_each_kind_of_link_gets_its_status_through_the_cli(app, links_check, ups
 
 @pytest.mark.usefixtures("clean_queues")
 @pytest.mark.ckan_config("ckanext.tangerang.harvest.allowed_hosts", "127.0.0.1")
-def test_results_are_for_the_owning_opd_and_checks_for_its_stewards(app, upstream):
+def test_results_are_for_the_owning_opd_and_checks_for_its_stewards(app, upstream, links_check):
     sysadmin = factories.SysadminWithToken()
     editor, reader, outsider, nobody = (factories.UserWithToken() for _ in range(4))
     org = factories.Organization(
@@ -175,6 +175,17 @@ def test_results_are_for_the_owning_opd_and_checks_for_its_stewards(app, upstrea
     assert job.perform() == {"ok": 1, "broken": 1, "unreachable": 0, "not_allowed": 0, "skipped": 0}
     helpers.call_action("tangerang_link_check_run", context={"user": sysadmin["name"]})
     jobs.get_queue().jobs[-1].perform()
+
+    # The scheduler's nightly run queues no second copy of links that waiting jobs will check, then the rest.
+    assert "links queued: 3 sumber daya / resources, 0 job" in links_check("--enqueue")
+    jobs.get_queue().empty()
+    assert "links queued: 3 sumber daya / resources, 1 job" in links_check("--enqueue")
+    (nightly,) = jobs.get_queue().jobs
+    assert sorted(nightly.args[0]) == sorted(
+        r["id"]
+        for name in ("data-tertutup", "data-lain")
+        for r in helpers.call_action("package_show", id=name)["resources"]
+    )
 
     def listed(user: dict | None) -> tuple[int, set[str]]:
         response = app.get(

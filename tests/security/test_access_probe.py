@@ -14,8 +14,10 @@ import json
 from urllib.parse import quote
 
 import pytest
+from ckan import model
 from ckan.tests import factories, helpers
 
+from ckanext.tangerang.logic import link_check
 from tests.helpers import valid_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -116,6 +118,13 @@ def world():
     )
     for cls in datasets:
         datasets[cls] = helpers.call_action("package_show", context=dict(context), id=datasets[cls]["id"])
+        # A failed link check of every resource, which the stewards' pages and link actions list with its URL.
+        resource = datasets[cls]["resources"][0]
+        link_check.store(
+            link_check.Target(resource["id"], datasets[cls]["id"], resource["url"], upload=False),
+            link_check.Result("broken", http_status=404, error="HTTP 404 / HTTP 404"),
+        )
+    model.Session.commit()
     users = {
         "anonymous": None,
         "no_opd": no_opd,
@@ -263,6 +272,18 @@ def surfaces(app, world) -> list[str]:
         "/dasbor/aplikasi/aplikasi.csv",
         f"{api}/tangerang_harvest_overview",
         f"{api}/tangerang_aplikasi_ranking",
+        # The stewards' dashboard and its actions; a far day makes every dataset overdue.
+        "/dasbor/",
+        "/dasbor/?as_of=2099-01-01",
+        "/dasbor/terlambat?as_of=2099-01-01",
+        "/dasbor/tautan",
+        f"{api}/tangerang_overdue_list?as_of=2099-01-01",
+        f"{api}/tangerang_overdue_list?as_of=2099-01-01&owner_org={org}",
+        f"{api}/tangerang_link_check_list",
+        f"{api}/tangerang_link_check_list?failing=true&organization={org}",
+    ]
+    urls += [
+        f"{api}/tangerang_link_check_list?package={d[cls]['name']}" for cls in ("tertutup", "reclassified")
     ]
     # Unused ids stay in scope for the reader of a failure.
     del lrid, crid, limited, closed, moved
@@ -345,6 +366,11 @@ def test_insiders_receive_every_marker(app, world, probe):
                 f"/api/3/action/datastore_search?resource_id={ds['resources'][0]['id']}", headers=headers
             )
             assert markers(cls)["row"] in rows.body
+    # The stewards' pages list the tertutup dataset and its failing link to the walidata.
+    headers = _headers(world["sysadmin"])
+    closed = markers("tertutup")
+    assert closed["title"] in app.get("/dasbor/terlambat?as_of=2099-01-01", headers=headers).body
+    assert closed["url"] in app.get("/dasbor/tautan", headers=headers).body
 
 
 def test_open_data_stays_open(app, world, probe):

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from ckan import model
 from ckan.tests import helpers
 
+from ckanext.tangerang.logic import link_check
 from tests.theme import visible_text
 
 I18N = Path(str(resources.files("ckanext.tangerang") / "i18n"))
@@ -116,6 +118,8 @@ PAGES = {
     "steward-dasbor-keputusan": ("/dasbor/keputusan", "editor"),
     "steward-dasbor-panen": ("/dasbor/panen", "editor"),
     "steward-dasbor-aplikasi": ("/dasbor/aplikasi", "editor"),
+    "steward-dasbor-overdue": ("/dasbor/terlambat?as_of=2099-01-01", "editor"),
+    "steward-dasbor-links": ("/dasbor/tautan", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),
@@ -194,6 +198,18 @@ def test_pages_in_indonesian_have_no_english_interface_text(app, city):
         )
     source, job = _harvest_job_with_errors(city)
     _harvest_holds(city, source)
+    # The link checker's results, which stewards see on the dataset page and the dashboard.
+    for klasifikasi, result in (
+        ("terbuka", link_check.Result("broken", http_status=404, error="HTTP 404 / HTTP 404")),
+        (
+            "tertutup",
+            link_check.Result("unreachable", error="Waktu tunggu 10 s habis / Timed out after 10 s"),
+        ),
+    ):
+        dataset = city["datasets"][klasifikasi]
+        checked = dataset["resources"][0]
+        link_check.store(link_check.Target(checked["id"], dataset["id"], checked["url"], False), result)
+    model.Session.commit()
     pages = dict(
         PAGES,
         resource=(f"/dataset/aduan-laksa-terbuka/resource/{resource['id']}", None),

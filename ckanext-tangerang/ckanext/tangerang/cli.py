@@ -180,12 +180,24 @@ def links() -> None:
 @links.command("check")
 @click.option("--dataset", default=None, help="Only this dataset (name or id).")
 @click.option("--older-than", type=float, default=None, help="Only resources not checked within HOURS.")
-def links_check(dataset: str | None, older_than: float | None) -> None:
-    """Check the resources' URLs now (HEAD, then a ranged GET; the harvests' allow-list; uploads by their stored
-    file) and store the results. The stack's scheduler runs it."""
+@click.option(
+    "--enqueue",
+    is_flag=True,
+    help="Queue background jobs of at most 200 resources each for CKAN's jobs worker instead of checking here.",
+)
+def links_check(dataset: str | None, older_than: float | None, enqueue: bool) -> None:
+    """Check the resources' URLs (HEAD, then a ranged GET; the harvests' allow-list; uploads by their stored file)
+    and store the results: here and now, or with --enqueue in background jobs, as the scheduler does nightly so
+    that it never waits for slow links."""
     from ckanext.tangerang.logic import link_check
 
     targets = link_check.select_targets(dataset=dataset, older_than_hours=older_than)
+    if enqueue:
+        queued = link_check.enqueue(targets)
+        click.echo(
+            f"Tautan diantrekan / links queued: {len(targets)} sumber daya / resources, {len(queued)} job"
+        )
+        return
     counts = link_check.check_targets(targets)
     click.echo(
         f"Tautan diperiksa / links checked: {len(targets)}; "

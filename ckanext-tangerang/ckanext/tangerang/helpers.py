@@ -30,6 +30,7 @@ __all__ = [
     "tangerang_home_stats",
     "tangerang_kajian",
     "tangerang_lang",
+    "tangerang_link_checks",
     "tangerang_live_aplikasi",
     "tangerang_month_label",
     "tangerang_opd_summary",
@@ -71,6 +72,18 @@ def tangerang_request_page() -> int:
         return max(1, int(tk.request.args.get("page", 1)))
     except (TypeError, ValueError, RuntimeError):
         return 1
+
+
+def tangerang_link_checks(package_id: str) -> dict[str, dict[str, Any]]:
+    """The link checker's last result per resource of a dataset (resource id: result) for those who may edit the
+    dataset; nothing for anyone else. One query a page, on an indexed table."""
+    if not tk.h.check_access("package_update", {"id": package_id}):
+        return {}
+    try:
+        answer = tk.get_action("tangerang_link_check_list")({}, {"package": package_id, "limit": 1000})
+    except tk.NotAuthorized:
+        return {}
+    return {row["resource_id"]: row for row in answer["results"]}
 
 
 # --- Coded values: code lists (codelists.py) and the schemas' choices (choices.py) ----------------------------

@@ -326,13 +326,15 @@ def tangerang_link_check_list(context: Context, data_dict: DataDict) -> dict[str
     :param status: only this status: ``ok``, ``broken``, ``unreachable``, ``not_allowed`` or ``skipped``
         (optional)
     :type status: string
+    :param failing: only the links that failed their last check: ``broken`` or ``unreachable`` (optional)
+    :type failing: bool
     :param limit: at most this many results (optional, default 100, at most 1000)
     :type limit: int
     :param offset: skip this many results (optional, default 0)
     :type offset: int
 
     :returns: ``count`` (all matching results) and ``results``, each with ``resource_id``, ``resource_name``,
-        ``package_id``, ``package_name``, ``organization_id``, ``url``, ``status``, ``http_status``, ``error``
+        ``package_id``, ``package_name``, ``package_title``, ``organization_id``, ``organization_name``, ``url``, ``status``, ``http_status``, ``error``
         (Indonesian / English), ``checked_at`` (UTC, ISO 8601), ``duration_ms`` and ``failures`` (consecutive
         broken or unreachable checks)
     :rtype: dictionary

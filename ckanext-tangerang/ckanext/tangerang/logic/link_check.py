@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import sqlalchemy as sa
 from ckan import model
-from ckan.lib import uploader
+from ckan.lib import jobs, uploader
 from ckan.logic.schema import validator_args
 from ckan.model import meta
 from ckan.plugins import toolkit as tk
@@ -263,17 +263,28 @@ def run_job(resource_ids: list[str]) -> dict[str, int]:
     return check_targets(select_targets(resource_ids=resource_ids))
 
 
+def queued_resource_ids() -> set[str]:
+    """The resources that link-check jobs still waiting on the default queue will check."""
+    waiting: set[str] = set()
+    for job in jobs.get_queue().jobs:
+        if job.func_name == f"{__name__}.{run_job.__name__}":
+            waiting.update(job.args[0])
+    return waiting
+
+
 def enqueue(targets: list[Target]) -> list[str]:
-    """One background job per ``BATCH_SIZE`` resources; returns the jobs' ids."""
-    ids = [t.resource_id for t in targets]
+    """One background job per ``BATCH_SIZE`` resources, leaving out those a waiting job will check already (a
+    nightly run while yesterday's jobs are still queued adds no second copy); returns the new jobs' ids."""
+    waiting = queued_resource_ids()
+    ids = [t.resource_id for t in targets if t.resource_id not in waiting]
     workers = max(1, int(tk.config.get("ckanext.tangerang.links.concurrency")))
     timeout = float(tk.config.get("ckanext.tangerang.links.timeout"))
-    jobs = []
+    new_jobs = []
     for start in range(0, len(ids), BATCH_SIZE):
         batch = ids[start : start + BATCH_SIZE]
         # Room for every link to time out twice (HEAD and GET), beyond rq's default of three minutes.
         limit = int(-(-len(batch) // workers) * 2 * timeout + 60)
-        jobs.append(
+        new_jobs.append(
             tk.enqueue_job(
                 run_job,
                 [batch],
@@ -281,18 +292,21 @@ def enqueue(targets: list[Target]) -> list[str]:
                 rq_kwargs={"timeout": max(limit, 180)},
             )
         )
-    return [job.id for job in jobs]
+    return [job.id for job in new_jobs]
 
 
 # --- reading ---------------------------------------------------------------------------------------------
 
 
 @validator_args
-def list_schema(ignore_missing, unicode_safe, one_of, natural_number_validator, int_validator) -> Schema:
+def list_schema(
+    ignore_missing, unicode_safe, one_of, boolean_validator, natural_number_validator, int_validator
+) -> Schema:
     return {
         "package": [ignore_missing, unicode_safe],
         "organization": [ignore_missing, unicode_safe],
         "status": [ignore_missing, one_of(list(STATUSES))],
+        "failing": [ignore_missing, boolean_validator],
         "limit": [ignore_missing, int_validator, natural_number_validator],
         "offset": [ignore_missing, int_validator, natural_number_validator],
     }
@@ -305,10 +319,13 @@ def list_results(filters: dict[str, Any], org_ids: list[str] | None) -> dict[str
         sa.select(
             link_check_table,
             model.Package.name.label("package_name"),
+            model.Package.title.label("package_title"),
             model.Package.owner_org.label("organization_id"),
+            model.Group.name.label("organization_name"),
             model.Resource.name.label("resource_name"),
         )
         .join(model.Package, sa.and_(model.Package.id == table.package_id, model.Package.state == "active"))
+        .outerjoin(model.Group, model.Group.id == model.Package.owner_org)
         # A deleted resource's last result is history, not a link to fix.
         .join(
             model.Resource, sa.and_(model.Resource.id == table.resource_id, model.Resource.state == "active")
@@ -325,6 +342,8 @@ def list_results(filters: dict[str, Any], org_ids: list[str] | None) -> dict[str
         query = query.where(model.Package.owner_org == (org.id if org else filters["organization"]))
     if filters.get("status"):
         query = query.where(table.status == filters["status"])
+    if filters.get("failing"):
+        query = query.where(table.status.in_(FAILING))
     count = model.Session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     rows = model.Session.execute(
         query.order_by(table.checked_at.desc(), table.resource_id)
