@@ -451,6 +451,7 @@ def tangerang_harvest_decision_list(context: Context, data_dict: DataDict) -> di
     return harvest_decisions.decision_list(stewards.opd_ids(context), data)
 
 
+@tk.side_effect_free
 def tangerang_harvest_overview(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """The harvest sources of the OPDs the caller steers (every OPD's for sysadmins), each with its last job:
     what it added, updated, left unchanged, withdrew and held, its errors, status and duration.
