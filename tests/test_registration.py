@@ -59,6 +59,8 @@ ACTIONS = {
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
     "user_activity_list",
 }
@@ -100,6 +102,8 @@ AUTH_FUNCTIONS = {
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
 }
 
@@ -175,6 +179,7 @@ COMMANDS = {
         "harvest-report",
         "harvest-sources-private",
         "links",
+        "quality",
         "relabel-activities",
         "seed",
     }
