@@ -128,6 +128,7 @@ HELPERS = {
     "tangerang_opd_title",
     "tangerang_organization_info",
     "tangerang_platform_kinds",
+    "tangerang_quality",
     "tangerang_recent_datasets",
     "tangerang_request_page",
     "tangerang_resource_more_items",

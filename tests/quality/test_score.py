@@ -200,3 +200,22 @@ def test_who_may_read_scores_and_the_report(app, world):
         helpers.call_action("tangerang_quality_report", context={"user": sysadmin["name"]}, rows=1)["lowest"]
         == own["lowest"][:1]
     )
+
+    # the dashboard tab shows each steward their OPD's scores (in Indonesian), and refuses outsiders
+    def page(url: str, user: dict | None, status: int = 200) -> str:
+        headers = {"Authorization": factories.APIToken(user=user["name"])["token"]} if user else {}
+        return app.get(url, headers=headers, status=status).body
+
+    page("/dasbor/kualitas", None, status=403)
+    assert "rahasia" not in page("/dasbor/kualitas?owner_org=dinkes", dishub, status=403)
+    tab = page("/dasbor/kualitas", dinkes)
+    assert "Kualitas dataset" in tab and f'href="/dataset/{tertutup}"' in tab
+    assert "Skor rata-rata:" in tab and "dari 100 atas 2 dataset." in tab
+    assert own["lowest"][0]["advice"]["id"] in tab
+    assert "Belum ada dataset Anda yang memiliki skor kualitas." in page("/dasbor/kualitas", dishub)
+    # the dataset page shows its quality panel to those who may edit it, and to nobody else
+    assert "Skor kualitas" in page("/dataset/terbuka", dinkes) and "Bagian" in page(
+        "/dataset/terbuka", dinkes
+    )
+    for user in (None, dishub):
+        assert "tangerang-kualitas" not in page("/dataset/terbuka", user)
