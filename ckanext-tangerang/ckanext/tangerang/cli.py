@@ -225,14 +225,15 @@ def digest() -> None:
 @_as_of("Count overdue datasets")
 def digest_send(dry_run: bool, as_of) -> None:
     """Send each OPD's admins and editors one e-mail, in Indonesian, listing their OPD's datasets past their next
-    expected update; an OPD with none gets nothing. Run daily by the scheduler."""
+    expected update and those whose quality score is below ckanext.tangerang.quality.low; an OPD with neither gets
+    nothing. Run daily by the scheduler."""
     from ckanext.tangerang.logic import release
 
     counts = release.send_digests(as_of.date() if as_of else release.today(), dry_run, click.echo)
     click.echo(
-        f"Ringkasan: {counts['opd']} OPD dengan dataset terlambat, {counts['sent']} surel terkirim, "
-        f"{counts['failed']} gagal. / {counts['opd']} OPDs with overdue datasets, {counts['sent']} e-mails sent, "
-        f"{counts['failed']} failed."
+        f"Ringkasan: {counts['opd']} OPD dengan dataset terlambat atau berkualitas rendah, {counts['sent']} surel "
+        f"terkirim, {counts['failed']} gagal. / {counts['opd']} OPDs with overdue or low-quality datasets, "
+        f"{counts['sent']} e-mails sent, {counts['failed']} failed."
     )
     if counts["failed"]:
         raise click.ClickException(f"{counts['failed']} surel gagal dikirim / e-mails could not be sent")

@@ -346,3 +346,19 @@ def report(org_ids: list[str] | None, lowest: int) -> dict[str, Any]:
             for row in rows
         ],
     }
+
+
+def low_scoring(org_id: str, below: int) -> list[dict[str, Any]]:
+    """The OPD's datasets scoring below ``below``, lowest first, each with the first thing to do (one query)."""
+    table = quality_table.c
+    rows = model.Session.execute(
+        sa.select(model.Package.name, model.Package.title, table.score, table.parts)
+        .join(model.Package, model.Package.id == table.package_id)
+        .where(model.Package.state == "active", model.Package.type == DATASET_TYPE)
+        .where(model.Package.owner_org == org_id, table.score < below)
+        .order_by(table.score, model.Package.title)
+    ).mappings()
+    return [
+        {"name": r["name"], "title": r["title"], "score": r["score"], "advice": first_advice(r["parts"])}
+        for r in rows
+    ]
