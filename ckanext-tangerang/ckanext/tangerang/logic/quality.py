@@ -153,7 +153,7 @@ def index_score(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 # --- the daily refresh -----------------------------------------------------------------------------------
 
 
-def _indexed(dataset: str | None) -> Iterator[list[dict[str, Any]]]:
+def indexed_pages(dataset: str | None) -> Iterator[list[dict[str, Any]]]:
     """Pages of the indexed datasets (all, or the one named): id, stored score and full dict, straight from Solr
     (no per-dataset database read)."""
     conn = make_connection()
@@ -217,7 +217,7 @@ def refresh(dataset: str | None = None, as_of: dt.date | None = None, full: bool
     day = as_of or release.today()
     fields = recommended()
     counted, computed, changed = 0, 0, []
-    for docs in _indexed(dataset):
+    for docs in indexed_pages(dataset):
         datasets = [json.loads(doc["validated_data_dict"]) for doc in docs]
         ids = [d["id"] for d in datasets]
         stored = {} if full else _unchanged_since(ids)
