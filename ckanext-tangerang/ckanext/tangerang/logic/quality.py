@@ -179,8 +179,8 @@ def indexed_pages(dataset: str | None) -> Iterator[list[dict[str, Any]]]:
 
 
 def _unchanged_since(package_ids: list[str]) -> dict[str, tuple[list[dict[str, Any]], dt.datetime]]:
-    """Per dataset with a stored score: its parts, and the time after which a change means computing it afresh
-    (the later of its computation and its resources' last link check), in one query."""
+    """Of ``package_ids``, those whose stored score is newer than their resources' last link check: their stored
+    parts and when these were computed (one query). The others must be computed afresh."""
     table, checks = quality_table.c, link_check_table.c
     last_check = (
         sa.select(checks.package_id, sa.func.max(checks.checked_at).label("checked_at"))
