@@ -1,7 +1,7 @@
 """Quality scores: one row per dataset, its last computed score and parts (logic/quality.py).
 
 Revision ID: 7c3e5a91d2f4
-Revises: 4b716cbdeae8
+Revises: 9c1d7e52a3f0
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "7c3e5a91d2f4"
-down_revision = "4b716cbdeae8"
+down_revision = "9c1d7e52a3f0"
 branch_labels = None
 depends_on = None
 
