@@ -230,6 +230,11 @@ def test_worker_commands():
     assert 'ckan -c "$CKAN_INI" tangerang digest send' in script and "/var/lib/ckan/digest.day" in script
     # the link checker's nightly batches, for the worker service (tests/test_stack_scripts.py runs the loop)
     assert "tangerang links check --enqueue" in script and "/var/lib/ckan/links.day" in script
+    # before it, the quality scores measured again on the day (the digest lists the low ones)
+    refresh = 'ckan -c "$CKAN_INI" tangerang quality refresh'
+    assert refresh in script and script.index(refresh) < script.index(
+        'ckan -c "$CKAN_INI" tangerang digest send'
+    )
 
 
 def test_services_can_be_scaled():

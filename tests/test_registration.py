@@ -59,6 +59,8 @@ ACTIONS = {
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
     "user_activity_list",
 }
@@ -100,6 +102,8 @@ AUTH_FUNCTIONS = {
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
 }
 
@@ -124,6 +128,7 @@ HELPERS = {
     "tangerang_opd_title",
     "tangerang_organization_info",
     "tangerang_platform_kinds",
+    "tangerang_quality",
     "tangerang_recent_datasets",
     "tangerang_request_page",
     "tangerang_resource_more_items",
@@ -175,6 +180,7 @@ COMMANDS = {
         "harvest-report",
         "harvest-sources-private",
         "links",
+        "quality",
         "relabel-activities",
         "seed",
     }

@@ -76,7 +76,8 @@ def test_unknown_command_says_how_to_use_it():
 @pytest.mark.parametrize("script", ["scripts/harvest-scheduler.sh", "docker/ckan/scheduler.sh"])
 def test_the_schedulers_queue_the_link_checks_once_a_night(tmp_path, script):
     """Both schedulers (the local stack's and docker-compose's) queue the nightly link checks once a UTC day from
-    the hour set, and not before it; a fake `ckan` records what they run."""
+    the hour set, and not before it, and measure quality before the digest once a day; a fake `ckan` records
+    what they run."""
     ckan = tmp_path / "bin" / "ckan"
     ckan.parent.mkdir()
     ckan.write_text(f'#!/bin/sh\necho "$*" >>{tmp_path}/calls\n')
@@ -111,4 +112,7 @@ def test_the_schedulers_queue_the_link_checks_once_a_night(tmp_path, script):
     calls = calls_after_three_rounds(hour=0)
     assert sum("harvester run" in call for call in calls) >= 3
     assert sum(call.endswith(LINKS_CHECK) for call in calls) == 1, calls
+    # once a day: the quality scores measured again, then the digest (which lists the low ones)
+    daily = [call.split(" ", 2)[2] for call in calls if call.endswith(("quality refresh", "digest send"))]
+    assert daily == ["tangerang quality refresh", "tangerang digest send"], calls
     assert not any(call.endswith(LINKS_CHECK) for call in calls_after_three_rounds(hour=24))

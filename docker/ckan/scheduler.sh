@@ -4,7 +4,8 @@
 # Every HARVEST_RUN_INTERVAL seconds `ckan harvester run` marks finished jobs as finished, creates jobs for the
 # sources whose frequency (DAILY, WEEKLY, ...) is due and puts new jobs on the gather queue. Once every
 # HARVEST_CLEAN_LOG_INTERVAL seconds (a day by default) `ckan harvester clean-harvest-log` drops harvest log rows
-# older than ckan.harvest.log_timeframe. Once a UTC day (07:00 WIB) `ckan tangerang digest send` e-mails each OPD's
+# older than ckan.harvest.log_timeframe. Once a UTC day (07:00 WIB) `ckan tangerang quality refresh` measures the
+# datasets' quality scores again (freshness moves with time), then `ckan tangerang digest send` e-mails each OPD's
 # admins and editors their overdue datasets; the day of the last try is kept on the storage volume, so a restarted
 # container sends nothing twice. Once a night, from LINKS_CHECK_HOUR UTC (18, i.e. 01:00 WIB), `ckan tangerang links
 # check --enqueue` puts the links not checked for a day on CKAN's job queue in batches, for the worker service to
@@ -48,6 +49,7 @@ while true; do
     today=$(date -u +%F)
     if [[ "$(cat "$digest_day" 2>/dev/null)" != "$today" ]]; then
         echo "$today" >"$digest_day" # tried once a day, sent or not: a failure is logged, not retried all day
+        ckan -c "$CKAN_INI" tangerang quality refresh || log "ckan tangerang quality refresh failed (exit $?)" >&2
         ckan -c "$CKAN_INI" tangerang digest send || log "ckan tangerang digest send failed (exit $?)" >&2
     fi
 

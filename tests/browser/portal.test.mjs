@@ -260,4 +260,20 @@ describe('the portal for stewards', () => {
     await admin.goto(`${BASE}/aplikasi/${names.app}`);
     assert.ok(await admin.isVisible('.tangerang-kajian'));
   });
+
+  test('the quality tab and the dataset page tell a steward what raises a score', async () => {
+    const anonymous = await newPage(browser);
+    assert.equal((await anonymous.goto(`${BASE}/dasbor/kualitas`)).status(), 403);
+    await anonymous.goto(`${BASE}/dataset/${names.open}`);
+    assert.equal(await anonymous.locator('.tangerang-kualitas').count(), 0, 'no quality panel for the public');
+    await anonymous.context().close();
+    await admin.goto(`${BASE}/dasbor/kualitas?owner_org=${names.org}`);
+    assert.match(await admin.textContent('.tangerang-dasbor h1'), /Kualitas dataset/);
+    assert.match(await admin.textContent('.tangerang-kualitas-terendah'), /Data Uji/);
+    assert.deepEqual(await axeViolations(admin), []);
+    await admin.goto(`${BASE}/dataset/${names.open}`);
+    assert.match(await admin.textContent('.tangerang-kualitas-bagian'), /Standar data/);
+    assert.match(await admin.textContent('.tangerang-kualitas-bagian'), /Tambahkan satuan/);
+    assert.deepEqual(await axeViolations(admin), []);
+  });
 });

@@ -26,6 +26,7 @@ def _free_port() -> int:
 
 
 SMTP_PORT = _free_port()
+LOW = 55  # the quality score below which the digest lists a dataset (ckanext.tangerang.quality.low)
 
 
 @pytest.fixture
@@ -61,13 +62,14 @@ def world():
     }
     datasets = {}
     # each name ends with its frequency
-    for name, org, klasifikasi in (
+    for name, org, klasifikasi, *sparse in (
         ("kunjungan-puskesmas-harian", "dinkes", "terbuka"),
         ("stok-obat-mingguan", "dinkes", "tertutup"),
         ("imunisasi-bulanan", "dinkes", "terbatas"),  # metadata public, data for dinkes
         ("rencana-trayek-harian", "dishub", "tertutup"),
         ("rencana-trayek-bulanan", "dishub", "tertutup"),
-        ("pajak-daerah-tahunan", "bapenda", "terbuka"),
+        # on time, but without unit, data list code or producer: low quality
+        ("pajak-daerah-tahunan", "bapenda", "terbuka", "satuan", "kode_daftar_data", "produsen_data_nama"),
     ):
         frekuensi = name.rsplit("-", 1)[1]
         title = name.replace("-", " ").title()
@@ -75,7 +77,12 @@ def world():
             "package_create",
             context={"user": sysadmin["name"]},
             **valid_dataset(
-                orgs[org]["id"], name=name, title=title, frekuensi=frekuensi, klasifikasi=klasifikasi
+                orgs[org]["id"],
+                name=name,
+                title=title,
+                frekuensi=frekuensi,
+                klasifikasi=klasifikasi,
+                **dict.fromkeys(sparse, ""),
             ),
         )
     # The day the schedule counts from: the day the datasets were created, as the validator saw it.
@@ -213,9 +220,14 @@ def inbox():
 
 @pytest.mark.ckan_config("smtp.server", f"127.0.0.1:{SMTP_PORT}")
 @pytest.mark.ckan_config("smtp.mail_from", "satudata@tangerangkota.go.id")
-def test_the_digest_tells_each_opd_about_its_own_overdue_datasets(cli, inbox, world):
+@pytest.mark.ckan_config("ckanext.tangerang.quality.low", LOW)
+def test_the_digest_tells_each_opd_about_its_own_overdue_and_low_quality_datasets(cli, inbox, world):
     people, created = world["people"], world["created"]
     as_of = (created + dt.timedelta(days=10)).isoformat()
+    scores = {
+        name: helpers.call_action("tangerang_quality_show", id=name)["score"] for name in world["datasets"]
+    }
+    assert scores.pop("pajak-daerah-tahunan") < LOW <= min(scores.values()), scores
 
     dry = cli.invoke(ckan, ["tangerang", "digest", "send", "--dry-run", "--as-of", as_of])
     assert dry.exit_code == 0, dry.output
@@ -223,13 +235,17 @@ def test_the_digest_tells_each_opd_about_its_own_overdue_datasets(cli, inbox, wo
 
     result = cli.invoke(ckan, ["tangerang", "digest", "send", "--as-of", as_of])
     assert result.exit_code == 0, result.output
-    assert "2 OPD dengan dataset terlambat, 3 surel terkirim, 0 gagal" in result.output
+    assert (
+        "3 OPD dengan dataset terlambat atau berkualitas rendah, 4 surel terkirim, 0 gagal" in result.output
+    )
     received = {tuple(recipients): message for recipients, message in inbox.messages}
-    # dinkes's admin and editor, dishub's editor; not the plain member, nor bapenda (nothing overdue)
+    # dinkes's admin and editor, dishub's editor, bapenda's admin (nothing overdue, one low-quality); not the
+    # plain member
     assert set(received) == {
         (people["dinkes_admin"]["email"],),
         (people["dinkes_editor"]["email"],),
         (people["dishub_editor"]["email"],),
+        (people["bapenda_admin"]["email"],),
     }
     dinkes = received[(people["dinkes_editor"]["email"],)]
     assert dinkes["Subject"].endswith("] 2 dataset Dinas Kesehatan terlambat dimutakhirkan")
@@ -249,3 +265,13 @@ def test_the_digest_tells_each_opd_about_its_own_overdue_datasets(cli, inbox, wo
     assert "Rencana Trayek" not in body and "Imunisasi" not in body
     dishub = received[(people["dishub_editor"]["email"],)].get_content()
     assert "Rencana Trayek Harian" in dishub and "Kunjungan Puskesmas" not in dishub
+    assert "skor kualitas" not in body and "skor kualitas" not in dishub  # none of theirs is low
+    bapenda = received[(people["bapenda_admin"]["email"],)]
+    assert bapenda["Subject"].endswith("] 1 dataset Badan Pendapatan Daerah berkualitas rendah")
+    body = bapenda.get_content()
+    assert "terlambat" not in body.split("Surel ini")[0]
+    assert f"Dataset Badan Pendapatan Daerah dengan skor kualitas di bawah {LOW} (dari 100):" in body
+    low = helpers.call_action("tangerang_quality_show", id="pajak-daerah-tahunan")
+    assert f"1. Pajak Daerah Tahunan (skor {low['score']})" in body
+    assert "   Yang perlu dilakukan lebih dulu: " in body and "/dataset/pajak-daerah-tahunan" in body
+    assert "/dataset/?organization=bapenda&sort=skor_kualitas+asc" in body

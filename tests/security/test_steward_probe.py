@@ -22,6 +22,7 @@ REFUSED = ("anonymous", "no_opd", "member")
 # The actions only stewards may call: the arguments a page would send, and the name of their OPD parameter.
 STEWARD_ACTIONS = {
     "tangerang_overdue_list": ({}, "owner_org"),
+    "tangerang_quality_report": ({}, "owner_org"),
     "tangerang_link_check_list": ({}, "organization"),
     "tangerang_harvest_hold_list": ({}, "owner_org"),
     "tangerang_harvest_decision_list": ({}, "owner_org"),

@@ -120,6 +120,7 @@ PAGES = {
     "steward-dasbor-aplikasi": ("/dasbor/aplikasi", "editor"),
     "steward-dasbor-overdue": ("/dasbor/terlambat?as_of=2099-01-01", "editor"),
     "steward-dasbor-links": ("/dasbor/tautan", "editor"),
+    "steward-dasbor-kualitas": ("/dasbor/kualitas", "editor"),
     "steward-edit-dataset": ("/dataset/edit/aduan-laksa-terbuka", "sysadmin"),
     "steward-new-dataset": ("/dataset/new", "editor"),
     "steward-edit-aplikasi": ("/aplikasi/edit/laksa", "sysadmin"),

@@ -205,6 +205,16 @@ def links_check(dataset: str | None, older_than: float | None, enqueue: bool) ->
     )
 
 
+def _as_of(what: str):
+    """The ``--as-of`` day of a daily command: a ``datetime`` of that day, or None for today."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help=f"{what} as of this day (YYYY-MM-DD; default today in the display time zone).",
+    )
+
+
 @tangerang.group("digest")
 def digest() -> None:
     """E-mail digests to the OPDs' data stewards."""
@@ -212,22 +222,41 @@ def digest() -> None:
 
 @digest.command("send")
 @click.option("--dry-run", is_flag=True, help="Say who would get which digest; send nothing.")
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Count overdue datasets as of this day (YYYY-MM-DD; default today in the display time zone).",
-)
+@_as_of("Count overdue datasets")
 def digest_send(dry_run: bool, as_of) -> None:
     """Send each OPD's admins and editors one e-mail, in Indonesian, listing their OPD's datasets past their next
-    expected update; an OPD with none gets nothing. Run daily by the scheduler."""
+    expected update and those whose quality score is below ckanext.tangerang.quality.low; an OPD with neither gets
+    nothing. Run daily by the scheduler."""
     from ckanext.tangerang.logic import release
 
     counts = release.send_digests(as_of.date() if as_of else release.today(), dry_run, click.echo)
     click.echo(
-        f"Ringkasan: {counts['opd']} OPD dengan dataset terlambat, {counts['sent']} surel terkirim, "
-        f"{counts['failed']} gagal. / {counts['opd']} OPDs with overdue datasets, {counts['sent']} e-mails sent, "
-        f"{counts['failed']} failed."
+        f"Ringkasan: {counts['opd']} OPD dengan dataset terlambat atau berkualitas rendah, {counts['sent']} surel "
+        f"terkirim, {counts['failed']} gagal. / {counts['opd']} OPDs with overdue or low-quality datasets, "
+        f"{counts['sent']} e-mails sent, {counts['failed']} failed."
     )
     if counts["failed"]:
         raise click.ClickException(f"{counts['failed']} surel gagal dikirim / e-mails could not be sent")
+
+
+@tangerang.group("quality")
+def quality() -> None:
+    """The datasets' quality scores (read them with the tangerang_quality_show and _report actions)."""
+
+
+@quality.command("refresh")
+@click.option("--dataset", default=None, help="Only this dataset (name or id).")
+@_as_of("Measure freshness")
+@click.option("--full", is_flag=True, help="Compute every score afresh (after the scoring itself changed).")
+def quality_refresh(dataset: str | None, as_of, full: bool) -> None:
+    """Measure every dataset's quality score again (time moves freshness, the link checker reachability), store
+    them, and reindex those whose score changed. Run daily by the scheduler."""
+    from ckanext.tangerang.logic import quality as logic
+
+    r = logic.refresh(dataset, as_of.date() if as_of else None, full=full)
+    click.echo(
+        f"Skor kualitas per {r['as_of']}: {r['datasets']} dataset dinilai ({r['computed']} dihitung ulang penuh), "
+        f"{r['changed']} berubah dan diindeks ulang ({r['seconds']:.1f} s). / Quality scores as of {r['as_of']}: "
+        f"{r['datasets']} datasets scored ({r['computed']} computed afresh), {r['changed']} changed and reindexed "
+        f"({r['seconds']:.1f} s)."
+    )

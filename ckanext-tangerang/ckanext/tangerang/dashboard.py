@@ -27,6 +27,7 @@ TABS: list[tuple[str, str]] = [
     ("tangerang_dasbor.index", N_("Overview")),
     ("tangerang_dasbor.overdue", N_("Overdue")),
     ("tangerang_dasbor.links", N_("Broken links")),
+    ("tangerang_dasbor.kualitas", N_("Quality")),
     ("tangerang_dasbor.panen", N_("Harvests")),
     ("tangerang_dasbor.keputusan", N_("Harvest decisions")),
     ("tangerang_dasbor.aplikasi", N_("Applications")),
@@ -137,6 +138,24 @@ def check_links() -> Any:
         tk._("{count} links of the dataset will be checked again shortly.").format(count=queued["resources"])
     )
     return tk.h.redirect_to("tangerang_dasbor.links", page=tk.h.tangerang_request_page())
+
+
+@tangerang_dasbor.route("/kualitas")
+def kualitas() -> str:
+    """Quality: how the steward's datasets score, their mean, and the lowest-scoring ones with what to do first."""
+
+    def extra() -> dict[str, Any]:
+        try:
+            report = tk.get_action("tangerang_quality_report")(
+                {}, {"owner_org": tk.request.args.get("owner_org"), "rows": 20}
+            )
+        except tk.NotAuthorized as refused:
+            return tk.abort(403, str(refused))
+        except tk.ObjectNotFound as missing:
+            return tk.abort(404, str(missing))
+        return {"report": report}
+
+    return render("tangerang_dasbor.kualitas", "tangerang/dasbor/kualitas.html", extra)
 
 
 # Tabs in their own modules attach their routes to the blueprint above when imported.

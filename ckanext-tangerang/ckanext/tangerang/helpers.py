@@ -37,6 +37,7 @@ __all__ = [
     "tangerang_opd_title",
     "tangerang_organization_info",
     "tangerang_platform_kinds",
+    "tangerang_quality",
     "tangerang_recent_datasets",
     "tangerang_request_page",
     "tangerang_resource_more_items",
@@ -118,6 +119,14 @@ tangerang_opd_summary = searches.opd_summary
 tangerang_opd_title = searches.opd_title
 tangerang_organization_info = searches.organization_info
 tangerang_recent_datasets = searches.recent_datasets
+
+
+def tangerang_quality(package_id: str) -> dict[str, Any] | None:
+    """A dataset's stored quality score with its parts and advice (``tangerang_quality_show``), None if none."""
+    try:
+        return tk.get_action("tangerang_quality_show")({}, {"id": package_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
 
 
 def tangerang_aplikasi_title(name: str) -> str:

@@ -10,7 +10,7 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 from ckan.types import Context
 
 from ckanext.tangerang import facets, generation
-from ckanext.tangerang.logic import access, dcat_sources, harvest_sources, indexing
+from ckanext.tangerang.logic import access, dcat_sources, harvest_sources, indexing, quality
 
 try:
     from ckanext.dcat.interfaces import IDCATRDFHarvester
@@ -71,10 +71,11 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         default = DefaultPermissionLabels().get_user_dataset_labels(user_obj)
         return harvest_sources.user_labels(user_obj, default)
 
-    # IPackageController: facet and sort fields, and the OPD's names for search.
+    # IPackageController: facet and sort fields, the OPD's names for search, and the quality score (recomputed
+    # and stored on every change).
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        return indexing.index_fields(pkg_dict)
+        return quality.index_score(indexing.index_fields(pkg_dict))
 
     # IPackageController: terbatas datasets lose their data for visitors who may not download it.
 

@@ -19,8 +19,10 @@ from ckanext.tangerang.logic import (
     limits,
     link_check,
     linked_guard,
+    quality,
     release,
     stewards,
+    visibility,
 )
 from ckanext.tangerang.logic.harvest_sources import (
     bulk_update_public,
@@ -96,6 +98,8 @@ __all__ = [
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
     "user_activity_list",
 ]
@@ -546,3 +550,59 @@ def tangerang_aplikasi_ranking(context: Context, data_dict: DataDict) -> dict[st
     tk.check_access("tangerang_aplikasi_ranking", context, data_dict)
     data = _validated(data_dict, aplikasi_ranking.ranking_schema(), context)
     return aplikasi_ranking.ranking(context, data.get("tampil") or aplikasi_ranking.ALL)
+
+
+@tk.side_effect_free
+def tangerang_quality_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A dataset's quality score (0-100) with its parts and what to do to raise each: Satu Data's data
+    standard, metadata completeness, interoperability and reference codes, freshness, reachable resources and the
+    data.europa.eu MQA of its DCAT output (``ckanext/tangerang/quality/score.py`` has the weights). Recomputed
+    on every change and daily (``ckan tangerang quality refresh``).
+
+    Whoever may see the dataset may see its score; for anyone else the dataset is not found.
+
+    :param id: the dataset (name or id)
+    :type id: string
+
+    :returns: ``id``, ``name``, ``score``, ``parts`` (each ``key``, ``label`` ``{"id", "en"}``, ``points``,
+        ``max`` and ``advice``, a list of ``{"id", "en"}``), ``advice`` (every part's, in order) and
+        ``computed_at`` (UTC, ISO 8601)
+    :rtype: dictionary
+    """
+    package_id = tk.get_or_bust(data_dict, "id")
+    try:
+        tk.check_access("tangerang_quality_show", context, data_dict)
+    except (tk.NotAuthorized, tk.ObjectNotFound):  # the same answer whether it exists or is hidden
+        raise tk.ObjectNotFound(visibility.NOT_FOUND) from None
+    return quality.show(package_id)
+
+
+@tk.side_effect_free
+def tangerang_quality_report(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The quality of the datasets a data steward looks after: how many have a score, their mean, how they
+    spread over buckets of 20 points, and the lowest-scoring ones with the first thing to do for each.
+
+    Sysadmins (the walidata) see every OPD's; a member of an OPD who may create datasets there sees that OPD's
+    (all of their OPDs' without ``owner_org``), tertutup datasets included. Anonymous callers are refused.
+
+    :param owner_org: only this OPD's datasets (name or id; optional)
+    :type owner_org: string
+    :param rows: how many of the lowest-scoring datasets to return (optional, default 10, at most 100)
+    :type rows: int
+
+    :returns: ``count``, ``mean`` (None without datasets), ``distribution`` (``[{"from", "to", "count"}]``) and
+        ``lowest`` (``[{"name", "title", "organization", "score", "advice": {"id", "en"} or None}]``, lowest
+        first)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_quality_report", context, data_dict)
+    data = _validated(data_dict, quality.report_schema(), context)
+    owner_org = data.get("owner_org")
+    if owner_org:
+        org = tk.get_action("organization_show")(
+            {"user": context.get("user")}, {"id": owner_org, "include_datasets": False}
+        )
+        org_ids: list[str] | None = [org["id"]]
+    else:
+        org_ids = stewards.opd_ids(context)
+    return quality.report(org_ids, min(data.get("rows", 10), 100))

@@ -49,6 +49,8 @@ __all__ = [
     "tangerang_link_check_list",
     "tangerang_link_check_run",
     "tangerang_overdue_list",
+    "tangerang_quality_report",
+    "tangerang_quality_show",
     "tangerang_resource_access_show",
 ]
 
@@ -345,3 +347,13 @@ def tangerang_harvest_decision(context: Context, data_dict: DataDict) -> AuthRes
     if not owner_org:
         return {"success": False, "msg": _LOG_IN_TO_DECIDE if authz.auth_is_anon_user(context) else refused}
     return _steward(context, owner_org, _LOG_IN_TO_DECIDE, refused)
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_quality_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """A dataset's quality score is for whoever may see the dataset."""
+    return authz.is_authorized("package_show", context, {"id": data_dict.get("id")})
+
+
+# The quality report is for the same people as the overdue list: data stewards of the OPD asked for (or of some OPD).
+tangerang_quality_report = tangerang_overdue_list

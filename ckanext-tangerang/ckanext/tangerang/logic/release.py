@@ -1,5 +1,6 @@
 """The release calendar's logic: which datasets are past their next expected update (``pemutakhiran_berikutnya``,
-derived by the validator ``tangerang_next_update``), and the daily e-mail digest that tells each OPD about its own.
+derived by the validator ``tangerang_next_update``), and the daily e-mail digest that tells each OPD about its own
+(and about its low-quality datasets).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.tangerang import codelists, dates
 from ckanext.tangerang.bilingual import msg
-from ckanext.tangerang.logic import stewards
+from ckanext.tangerang.logic import quality, stewards
 from ckanext.tangerang.logic.site_user import site_context
 
 # The result fields a steward reads; stored in Solr, so the search returns them without loading any dataset.
@@ -123,17 +124,8 @@ def _stewards(org: dict[str, Any]) -> list[dict[str, Any]]:
     return users
 
 
-def digest_message(org: dict[str, Any], datasets: list[dict[str, Any]], as_of: dt.date) -> tuple[str, str]:
-    """The subject and the plain-text body, in Indonesian, of one OPD's digest."""
-    site_url = tk.config.get("ckan.site_url").rstrip("/")
-    site_title = tk.config.get("ckan.site_title")
-    day = dates.format_long(as_of, "id", pytz.utc)
-    subject = f"[{site_title}] {len(datasets)} dataset {org['title']} terlambat dimutakhirkan"
-    lines = [
-        f"Berikut dataset {org['title']} yang melewati jadwal pemutakhirannya per {day}.",
-        "Mohon perbarui data dan metadatanya, atau sesuaikan frekuensinya bila jadwalnya sudah berubah.",
-        "",
-    ]
+def _overdue_lines(datasets: list[dict[str, Any]], site_url: str) -> list[str]:
+    lines = []
     for number, dataset in enumerate(datasets, 1):
         due = dates.format_long(dt.date.fromisoformat(dataset["pemutakhiran_berikutnya"]), "id", pytz.utc)
         frequency = codelists.label("frekuensi", dataset.get("frekuensi") or "", "id")
@@ -142,37 +134,87 @@ def digest_message(org: dict[str, Any], datasets: list[dict[str, Any]], as_of: d
             f"   Frekuensi: {frequency}; seharusnya diperbarui {due} (terlambat {dataset['days_overdue']} hari)",
             f"   {site_url}/dataset/{dataset['name']}",
         ]
-    lines += [
-        "",
-        "Seluruh dataset OPD menurut jadwal pemutakhirannya:",
-        f"{site_url}/dataset/?organization={org['name']}&sort=pemutakhiran_berikutnya+asc",
-        "",
+    return lines
+
+
+def _low_quality_lines(org: dict[str, Any], low: list[dict[str, Any]], site_url: str) -> list[str]:
+    threshold = tk.config.get("ckanext.tangerang.quality.low")
+    lines = [f"Dataset {org['title']} dengan skor kualitas di bawah {threshold} (dari 100):", ""]
+    for number, dataset in enumerate(low, 1):
+        lines.append(f"{number}. {dataset['title']} (skor {dataset['score']})")
+        if dataset.get("advice"):
+            lines.append(f"   Yang perlu dilakukan lebih dulu: {dataset['advice']['id']}")
+        lines.append(f"   {site_url}/dataset/{dataset['name']}")
+    return [*lines, "", "Seluruh dataset OPD menurut skor kualitasnya, terendah dahulu:",
+            f"{site_url}/dataset/?organization={org['name']}&sort=skor_kualitas+asc"]  # fmt: skip
+
+
+def digest_message(
+    org: dict[str, Any], datasets: list[dict[str, Any]], as_of: dt.date, low: list[dict[str, Any]]
+) -> tuple[str, str]:
+    """The subject and the plain-text body, in Indonesian, of one OPD's digest: its overdue datasets, then its
+    low-quality ones (``low``, from ``quality.low_scoring``)."""
+    site_url = tk.config.get("ckan.site_url").rstrip("/")
+    site_title = tk.config.get("ckan.site_title")
+    day = dates.format_long(as_of, "id", pytz.utc)
+    counts = [f"{len(datasets)} dataset {org['title']} terlambat dimutakhirkan"] if datasets else []
+    if low:
+        counts.append(
+            f"{len(low)} berkualitas rendah"
+            if datasets
+            else f"{len(low)} dataset {org['title']} berkualitas rendah"
+        )
+    subject = f"[{site_title}] " + ", ".join(counts)
+    lines = []
+    if datasets:
+        lines += [
+            f"Berikut dataset {org['title']} yang melewati jadwal pemutakhirannya per {day}.",
+            "Mohon perbarui data dan metadatanya, atau sesuaikan frekuensinya bila jadwalnya sudah berubah.",
+            "",
+            *_overdue_lines(datasets, site_url),
+            "",
+            "Seluruh dataset OPD menurut jadwal pemutakhirannya:",
+            f"{site_url}/dataset/?organization={org['name']}&sort=pemutakhiran_berikutnya+asc",
+            "",
+        ]
+    if low:
+        lines += [*_low_quality_lines(org, low, site_url), ""]
+    lines.append(
         f"Surel ini dikirim otomatis oleh {site_title} kepada admin dan editor OPD yang datasetnya terlambat "
-        "dimutakhirkan; OPD tanpa dataset terlambat tidak menerimanya.",
-    ]
+        "dimutakhirkan atau berkualitas rendah; OPD tanpa keduanya tidak menerimanya."
+    )
     return subject, "\n".join(lines) + "\n"
 
 
-def digests(as_of: dt.date) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]]:
-    """Per OPD with overdue datasets: the OPD, its stewards with an e-mail address, and the datasets."""
+Digest = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def digests(as_of: dt.date) -> Iterator[Digest]:
+    """Per OPD with overdue or low-quality datasets: the OPD, its stewards with an e-mail address, the overdue
+    datasets and the low-quality ones (below ``ckanext.tangerang.quality.low``)."""
+    threshold = tk.config.get("ckanext.tangerang.quality.low")
     names = tk.get_action("organization_list")(site_context(), {"limit": 1000})
     for name in names:
         org = tk.get_action("organization_show")(
             site_context(), {"id": name, "include_datasets": False, "include_users": True}
         )
         datasets = _all_overdue(org["id"], as_of)
-        if datasets:
-            yield org, _stewards(org), datasets
+        low = quality.low_scoring(org["id"], threshold)
+        if datasets or low:
+            yield org, _stewards(org), datasets, low
 
 
 def send_digests(as_of: dt.date, dry_run: bool, echo: Callable[[str], None]) -> dict[str, int]:
     """Send each OPD's stewards its digest through CKAN's mailer (``smtp.*`` settings); with ``dry_run`` only say
     what would be sent. Returns the counts of OPDs, messages sent and messages that failed."""
     counts = {"opd": 0, "sent": 0, "failed": 0}
-    for org, recipients, datasets in digests(as_of):
+    for org, recipients, datasets, low in digests(as_of):
         counts["opd"] += 1
-        subject, body = digest_message(org, datasets, as_of)
-        echo(f"{org['name']}: {len(datasets)} dataset terlambat, {len(recipients)} penerima / recipients")
+        subject, body = digest_message(org, datasets, as_of, low)
+        echo(
+            f"{org['name']}: {len(datasets)} dataset terlambat, {len(low)} berkualitas rendah, "
+            f"{len(recipients)} penerima / recipients"
+        )
         if not recipients:
             echo(
                 f"  ! {org['name']}: tidak ada admin/editor dengan surel / no admin or editor with an e-mail"

@@ -43,7 +43,7 @@ SORT_FIELDS = frozenset(
         "score", "name", "title_string", "metadata_modified", "metadata_created", "views_recent", "views_total",
         "tahun_akhir", "pemutakhiran_berikutnya", "sektor", "klasifikasi", "frekuensi", "aplikasi_sumber",
         "kelompok", "status_aplikasi", "dalam_tangerang_live", "num_resources", "num_tags", "id",
-        "pengguna_aktif_terakhir",
+        "pengguna_aktif_terakhir", "skor_kualitas",
     )
 )  # fmt: skip
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
