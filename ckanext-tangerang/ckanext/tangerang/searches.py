@@ -219,10 +219,13 @@ def opd_summary(org_name: str) -> dict[str, Any]:
 
 def opd_title(name: str | dict[str, Any]) -> str:
     """The title of an OPD (organization) by its name, or of a search result's organization dict. OPDs are
-    public, so the map of names to titles is cached for everyone."""
+    public, so the map of names to titles is cached for everyone (a minute; an unknown name reads it again)."""
     if isinstance(name, dict):
         return name.get("title") or name.get("name") or ""
     titles = cache.OPD_TITLES.get("map", _opd_titles)
+    if name not in titles:  # an OPD made since the map was kept: read the map again, once
+        cache.OPD_TITLES.clear()
+        titles = cache.OPD_TITLES.get("map", _opd_titles)
     return titles.get(name, name)
 
 
