@@ -1,21 +1,35 @@
 // The stewards' dashboard in a real browser, signed in as the demo's walidata (a sysadmin): the overview with its
-// counts, the overdue tab (as of a far day, so the demo's datasets fill it) and the broken-links tab, each reached
+// counts, the overdue tab (as of a far day, so the test's own dataset fills it) and the broken-links tab, each reached
 // by its tab link, scanned with axe-core and photographed at 1366 px and 360 px (tests/browser/artifacts/).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { BASE, axeViolations, launch, login, newPage, screenshots } from './lib.mjs';
+import { BASE, api, axeViolations, launch, login, newPage, screenshots, unique } from './lib.mjs';
 
 let browser;
 let walidata; // a page signed in as the demo sysadmin
+const names = {};
 
 before(async () => {
   browser = await launch();
   walidata = await newPage(browser);
   await login(walidata);
+  // Its own OPD and monthly dataset, so the test does not depend on the demo (CI runs it on an empty portal).
+  names.org = unique('tguji-dasbor');
+  await api(walidata, 'organization_create', { name: names.org, title: `Dinas Uji Dasbor ${names.org.slice(-6)}` });
+  names.dataset = unique('tguji-bulanan');
+  await api(walidata, 'package_create', {
+    name: names.dataset, title: `Data Uji Bulanan ${names.dataset.slice(-6)}`, owner_org: names.org,
+    klasifikasi: 'terbuka', notes: 'Dataset uji dasbor.', sektor: '2.12', frekuensi: 'bulanan',
+    cakupan_wilayah: ['36.71.01'], walidata_email: 'satudata@tangerangkota.go.id',
+  });
 });
 
 after(async () => {
+  if (walidata && names.org) {
+    if (names.dataset) await api(walidata, 'dataset_purge', { id: names.dataset }).catch(() => {});
+    await api(walidata, 'organization_purge', { id: names.org }).catch(() => {});
+  }
   await browser?.close();
 });
 
@@ -37,7 +51,7 @@ describe('the stewards dashboard', () => {
 
     await walidata.goto(`${BASE}/dasbor/terlambat?as_of=2099-01-01`);
     assert.match(await walidata.textContent('h1'), /Dataset yang melewati jadwal pemutakhiran/);
-    assert.ok(await walidata.locator('table.tangerang-dasbor-overdue tbody tr').count() > 0, 'the demo is overdue in 2099');
+    assert.ok(await walidata.locator('table.tangerang-dasbor-overdue tbody tr').count() > 0, 'the monthly dataset is overdue in 2099');
     await checkTab('dasbor-terlambat', 'Terlambat');
 
     await Promise.all([walidata.waitForNavigation(), walidata.click('.tangerang-dasbor-tabs a[href$="/dasbor/tautan"]')]);

@@ -86,7 +86,6 @@ before(async () => {
   names.table = unique('tguji-pengaduan');
   sources.table = await createSource(unique('tguji-mentah'), `${UPSTREAM}/apps/laksa/api/pengaduan-mentah`, JSON.stringify({
     mode: 'table',
-    aplikasi_sumber: 'laksa',
     params: { tahun: 2025 },
     pagination: { type: 'page', size: 500, total_path: 'total' },
     defaults: DEFAULTS,

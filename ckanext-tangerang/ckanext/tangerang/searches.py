@@ -219,14 +219,31 @@ def opd_summary(org_name: str) -> dict[str, Any]:
 
 def opd_title(name: str | dict[str, Any]) -> str:
     """The title of an OPD (organization) by its name, or of a search result's organization dict. OPDs are
-    public, so the map of names to titles is cached for everyone (a minute; an unknown name reads it again)."""
+    public, so the map of names to titles is cached for everyone (a minute); a name the map does not know (an OPD
+    made within the minute) reads it again, at most once a request."""
     if isinstance(name, dict):
         return name.get("title") or name.get("name") or ""
     titles = cache.OPD_TITLES.get("map", _opd_titles)
-    if name not in titles:  # an OPD made since the map was kept: read the map again, once
+    memo = cache.request_memo("opd_titles")
+    if name not in titles and not memo.get("reread"):
+        memo["reread"] = True
         cache.OPD_TITLES.clear()
         titles = cache.OPD_TITLES.get("map", _opd_titles)
     return titles.get(name, name)
+
+
+def _opd_titles() -> dict[str, str]:
+    """Every OPD's name and title. CKAN answers ``all_fields`` lists 25 at a time
+    (``ckan.group_and_organization_list_all_fields_max``), so the list is read page after page: the city has more
+    OPDs than that, and those after the 25th showed their names."""
+    titles: dict[str, str] = {}
+    while True:
+        page = tk.get_action("organization_list")(
+            {}, {"all_fields": True, "limit": 25, "offset": len(titles), "sort": "name asc"}
+        )
+        titles.update({o["name"]: o["title"] for o in page})
+        if len(page) < 25:
+            return titles
 
 
 def _opd_titles() -> dict[str, str]:
