@@ -219,3 +219,24 @@ def test_who_may_read_scores_and_the_report(app, world):
     )
     for user in (None, dishub):
         assert "tangerang-kualitas" not in page("/dataset/terbuka", user)
+
+
+def test_a_refresh_passes_over_a_dataset_the_index_still_holds_but_the_database_does_not():
+    """A stale index (a dataset purged while Solr was away) made the daily refresh stop at CKAN's rebuild."""
+    from ckanext.tangerang.logic import quality
+
+    org, context = factories.Organization(), {"user": factories.Sysadmin()["name"]}
+    kept = helpers.call_action(
+        "package_create", context=dict(context), **valid_dataset(org["id"], name="tetap")
+    )
+    stale = helpers.call_action(
+        "package_create", context=dict(context), **valid_dataset(org["id"], name="basi")
+    )
+    # Gone from the database behind the index's back: the index still says active.
+    model.Session.query(model.Package).filter_by(id=stale["id"]).update({"state": "deleted"})
+    model.Session.commit()
+    result = quality.refresh(as_of=dt.date(2099, 1, 1))  # everything late: every score changes
+    assert result["datasets"] == 2
+    assert result["changed"] == 1
+    assert _indexed(sort="name asc")[-1][0] == "tetap"
+    assert kept["name"] == "tetap"

@@ -7,6 +7,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -27,6 +28,8 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from ckanext.tangerang.logic import access, release
 from ckanext.tangerang.logic.link_check import link_check_table
 from ckanext.tangerang.quality import score as quality_score
+
+log = logging.getLogger(__name__)
 
 INDEX_FIELD = "skor_kualitas"
 DATASET_TYPE = "dataset"
@@ -236,6 +239,22 @@ def refresh(dataset: str | None = None, as_of: dt.date | None = None, full: bool
             pid for doc, (pid, r) in zip(docs, rows, strict=True) if doc.get(INDEX_FIELD) != r["score"]
         ]
     model.Session.commit()
+    # The index may hold a dataset the database no longer has (purged while Solr was away): CKAN's rebuild would
+    # stop at it, so only datasets that still exist are reindexed, and the others are said.
+    existing = {
+        pid
+        for (pid,) in model.Session.query(model.Package.id).filter(
+            model.Package.id.in_(changed), model.Package.state == "active"
+        )
+    }
+    gone = [pid for pid in changed if pid not in existing]
+    if gone:
+        log.warning(
+            "quality refresh: %s datasets indexed as active are not active in the database (a stale index; ckan search-index rebuild): %s",
+            len(gone),
+            gone[:10],
+        )
+    changed = [pid for pid in changed if pid in existing]
     if changed:
         with measured_on(day):
             search.rebuild(package_ids=changed, defer_commit=True, quiet=True)
