@@ -9,7 +9,13 @@ import pytest
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the tables of the plugins that own migrations (as ckanext-dcat's conftest does)."""
+    """CKAN's clean_db, plus the tables of the plugins that own migrations (as ckanext-dcat's conftest does). The
+    portal's per-process caches describe the database that was there before (an OPD named ``diskominfo`` with
+    another title), so they start empty too."""
+    from ckanext.tangerang import cache
+
+    for kept in (cache.STRUCTURED_DATA, cache.ANONYMOUS, cache.OPD_TITLES):
+        kept.clear()
     reset_db()
     migrate_db_for("harvest")
     migrate_db_for("activity")
