@@ -43,7 +43,8 @@ def render(tab: str, template: str, extra: dict[str, Any] | Callable[[], dict[st
         tk.check_access("tangerang_dasbor", {})
     except tk.NotAuthorized as refused:
         return tk.abort(403, str(refused))
-    return tk.render(template, {"tabs": TABS, "active_tab": tab, **(extra() if callable(extra) else extra)})
+    variables = {"tabs": TABS, "active_tab": tab, "tab_label": dict(TABS).get(tab, "")}
+    return tk.render(template, {**variables, **(extra() if callable(extra) else extra)})
 
 
 def _overdue(rows: int, start: int = 0) -> dict[str, Any]:
