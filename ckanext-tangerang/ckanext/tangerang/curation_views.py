@@ -35,13 +35,6 @@ def _fields() -> dict[str, dict[str, Any]]:
     return fields
 
 
-def _steward_or_403() -> None:
-    try:
-        tk.check_access("tangerang_dasbor", {})
-    except tk.NotAuthorized as refused:
-        tk.abort(403, str(refused))
-
-
 def _search(opds: list[dict[str, Any]], fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The steward's datasets matching the page's query and filters; what is not a choice is ignored."""
     asked = {"q": request.args.get("q", "").strip()}
@@ -75,53 +68,51 @@ def _search(opds: list[dict[str, Any]], fields: dict[str, dict[str, Any]]) -> di
 @tangerang_dasbor.route("/kurasi")
 def kurasi() -> str:
     """The search over the steward's datasets, with the form choosing datasets and one change."""
-    _steward_or_403()
-    opds = tk.get_action("organization_list_for_user")({}, {"permission": "create_dataset"})
-    fields = _fields()
-    found = _search(opds, fields)
-    pages = -(-found["count"] // ROWS)
-    return render(
-        "tangerang_dasbor.kurasi",
-        "tangerang/dasbor/kurasi.html",
-        {
+
+    def extra() -> dict[str, Any]:
+        opds = tk.get_action("organization_list_for_user")({}, {"permission": "create_dataset"})
+        fields = _fields()
+        found = _search(opds, fields)
+        return {
             "opds": opds,
             "fields": fields,
             "found": found,
-            "pages": pages,
+            "pages": -(-found["count"] // ROWS),
             "max_datasets": curation.MAX_DATASETS,
-        },
-    )
+        }
+
+    return render("tangerang_dasbor.kurasi", "tangerang/dasbor/kurasi.html", extra)
 
 
 def _run(dry_run: bool) -> str:
-    """Preview or apply the change the form names, and show the answer per dataset."""
-    _steward_or_403()
-    form = request.form
-    datasets = form.getlist("dataset") + (form.getlist("on_page") if form.get("all_on_page") else [])
-    field = form.get("field", "")
-    data_dict = {
-        "datasets": list(dict.fromkeys(datasets)),
-        "field": field,
-        "value": form.get(f"value_{field}"),
-        "operation": form.get("operation") if field == "tags" else None,
-        "dry_run": dry_run,
-    }
-    try:
-        result = tk.get_action("tangerang_bulk_update")({}, data_dict)
-        errors = None
-    except tk.ValidationError as error:
-        result, errors = None, error.error_dict
-    return render(
-        "tangerang_dasbor.kurasi",
-        "tangerang/dasbor/kurasi_hasil.html",
-        {
+    """Preview or apply the change the form names, and show the answer per dataset (the steward check of
+    ``render`` comes first: the action runs only inside it)."""
+
+    def extra() -> dict[str, Any]:
+        form = request.form
+        datasets = form.getlist("dataset") + (form.getlist("on_page") if form.get("all_on_page") else [])
+        field = form.get("field", "")
+        data_dict = {
+            "datasets": list(dict.fromkeys(datasets)),
+            "field": field,
+            "value": form.get(f"value_{field}"),
+            "operation": form.get("operation") if field == "tags" else None,
+            "dry_run": dry_run,
+        }
+        try:
+            result = tk.get_action("tangerang_bulk_update")({}, data_dict)
+            errors = None
+        except tk.ValidationError as error:
+            result, errors = None, error.error_dict
+        return {
             "result": result,
             "errors": errors,
             "fields": _fields(),
             "licenses": dict(tk.h.license_options()),
             "dry_run": dry_run,
-        },
-    )
+        }
+
+    return render("tangerang_dasbor.kurasi", "tangerang/dasbor/kurasi_hasil.html", extra)
 
 
 @tangerang_dasbor.route("/kurasi/pratinjau", methods=["POST"])

@@ -20,19 +20,6 @@ def opd_ids(context: Context) -> list[str] | None:
     return [org["id"] for org in orgs]
 
 
-def steers(context: Context, owner_org: str | None) -> bool:
-    """Whether the caller steers the OPD ``owner_org`` (an id or name)."""
-    scope = opd_ids(context)
-    if scope is None:
-        return True
-    if not owner_org:
-        return False
-    org = tk.get_action("organization_show")(
-        {"ignore_auth": True}, {"id": owner_org, "include_datasets": False}
-    )
-    return org["id"] in scope
-
-
 def solr_filter(context: Context, owner_org: str | None = None) -> str:
     """The Solr filter on the OPDs whose datasets the caller steers: the one asked for (its id), or every OPD the
     caller steers; empty for sysadmins. Auth functions have refused anyone who steers no OPD."""
