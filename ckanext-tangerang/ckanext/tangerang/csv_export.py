@@ -14,7 +14,7 @@ from openpyxl import Workbook
 BOM = "\ufeff"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Characters XML 1.0 cannot hold (openpyxl refuses a cell with one of them).
-_NOT_XML = dict.fromkeys(list(range(0, 9)) + [11, 12] + list(range(14, 32)))
+_NOT_XML = dict.fromkeys([*range(9), 11, 12, *range(14, 32)])
 # What a spreadsheet takes as the start of a formula (or of a command, for tab and carriage return: OWASP's list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
