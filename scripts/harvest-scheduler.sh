@@ -3,8 +3,9 @@
 # Every TANGERANG_SCHEDULER_INTERVAL seconds `ckan harvester run` starts the jobs that are due by their
 # source's frequency and closes finished ones; once a UTC day (07:00 WIB) `ckan tangerang quality refresh` measures
 # the datasets' quality scores again (freshness moves with time) and then `ckan tangerang digest send` e-mails each
-# OPD its overdue and low-quality datasets (the day of the last run is kept next to the ini, so a restart sends
-# nothing twice); once a night, from TANGERANG_LINKS_HOUR UTC (18, i.e. 01:00 WIB), `ckan tangerang links check
+# OPD its overdue and low-quality datasets, and `ckan tangerang catalog export` writes the public catalogue's
+# downloads (/katalog/unduh/katalog.csv, .xlsx, .json) afresh (the day of the last run is kept next to the ini, so a
+# restart sends nothing twice); once a night, from TANGERANG_LINKS_HOUR UTC (18, i.e. 01:00 WIB), `ckan tangerang links check
 # --enqueue` queues the links not checked for a day as background jobs for the jobs worker (its day kept next to
 # the ini as well).
 # Usage: harvest-scheduler.sh CKAN_BIN CKAN_INI
@@ -22,6 +23,7 @@ while true; do
     echo "$today" >"$digest_day" # tried once a day, sent or not: a failure is in the log, not retried every minute
     "$ckan_bin" -c "$ini" tangerang quality refresh || echo "quality refresh failed with exit $?" >&2
     "$ckan_bin" -c "$ini" tangerang digest send || echo "digest send failed with exit $?" >&2
+    "$ckan_bin" -c "$ini" tangerang catalog export || echo "catalog export failed with exit $?" >&2
   fi
   if [ "$(date -u +%H)" -ge "$links_hour" ] && [ "$(cat "$links_day" 2>/dev/null)" != "$today" ]; then
     echo "$today" >"$links_day"

@@ -235,6 +235,11 @@ def test_worker_commands():
     assert refresh in script and script.index(refresh) < script.index(
         'ckan -c "$CKAN_INI" tangerang digest send'
     )
+    # in the same daily block, the public catalogue's downloads written afresh
+    export = 'ckan -c "$CKAN_INI" tangerang catalog export'
+    assert export in script and script.index(refresh) < script.index(export) < script.index(
+        "links_hour )) &&"
+    )
 
 
 def test_services_can_be_scaled():

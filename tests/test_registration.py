@@ -21,6 +21,9 @@ ACTIONS = {
     "dashboard_activity_list",
     "dataset_purge",
     "datastore_search",
+    "dcat_catalog_search",
+    "dcat_catalog_show",
+    "dcat_datasets_list",
     "format_autocomplete",
     "group_activity_list",
     "group_autocomplete",
@@ -114,6 +117,7 @@ HELPERS = {
     "tangerang_aplikasi_summary",
     "tangerang_aplikasi_title",
     "tangerang_aplikasi_titles",
+    "tangerang_catalog_exported",
     "tangerang_choice_label",
     "tangerang_code_label",
     "tangerang_codelist_choices",
@@ -163,6 +167,7 @@ VALIDATORS = {
 BLUEPRINTS = {
     "tangerang",
     "tangerang_dasbor",
+    "tangerang_feeds",
     "tangerang_harvest",
     "tangerang_theme",
     "tangerang_web_security",
@@ -172,6 +177,7 @@ BLUEPRINTS = {
 COMMANDS = {
     "tangerang": {
         "audit-data-pribadi",
+        "catalog",
         "demo",
         "demo-harvest",
         "digest",

@@ -112,7 +112,12 @@ def test_the_schedulers_queue_the_link_checks_once_a_night(tmp_path, script):
     calls = calls_after_three_rounds(hour=0)
     assert sum("harvester run" in call for call in calls) >= 3
     assert sum(call.endswith(LINKS_CHECK) for call in calls) == 1, calls
-    # once a day: the quality scores measured again, then the digest (which lists the low ones)
-    daily = [call.split(" ", 2)[2] for call in calls if call.endswith(("quality refresh", "digest send"))]
-    assert daily == ["tangerang quality refresh", "tangerang digest send"], calls
+    # once a day: the quality scores measured again, then the digest (which lists the low ones), then the
+    # public catalogue's downloads written afresh
+    daily = [
+        call.split(" ", 2)[2]
+        for call in calls
+        if call.endswith(("quality refresh", "digest send", "catalog export"))
+    ]
+    assert daily == ["tangerang quality refresh", "tangerang digest send", "tangerang catalog export"], calls
     assert not any(call.endswith(LINKS_CHECK) for call in calls_after_three_rounds(hour=24))

@@ -6,7 +6,8 @@
 # HARVEST_CLEAN_LOG_INTERVAL seconds (a day by default) `ckan harvester clean-harvest-log` drops harvest log rows
 # older than ckan.harvest.log_timeframe. Once a UTC day (07:00 WIB) `ckan tangerang quality refresh` measures the
 # datasets' quality scores again (freshness moves with time), then `ckan tangerang digest send` e-mails each OPD's
-# admins and editors their overdue datasets; the day of the last try is kept on the storage volume, so a restarted
+# admins and editors their overdue datasets, and `ckan tangerang catalog export` writes the public catalogue's
+# downloads (/katalog/unduh/katalog.*) afresh on the storage volume; the day of the last try is kept on the storage volume, so a restarted
 # container sends nothing twice. Once a night, from LINKS_CHECK_HOUR UTC (18, i.e. 01:00 WIB), `ckan tangerang links
 # check --enqueue` puts the links not checked for a day on CKAN's job queue in batches, for the worker service to
 # check (its day also kept on the volume), so this loop never waits for slow links. After each successful harvester
@@ -51,6 +52,7 @@ while true; do
         echo "$today" >"$digest_day" # tried once a day, sent or not: a failure is logged, not retried all day
         ckan -c "$CKAN_INI" tangerang quality refresh || log "ckan tangerang quality refresh failed (exit $?)" >&2
         ckan -c "$CKAN_INI" tangerang digest send || log "ckan tangerang digest send failed (exit $?)" >&2
+        ckan -c "$CKAN_INI" tangerang catalog export || log "ckan tangerang catalog export failed (exit $?)" >&2
     fi
 
     if (( 10#$(date -u +%H) >= links_hour )) && [[ "$(cat "$links_day" 2>/dev/null)" != "$today" ]]; then

@@ -17,7 +17,7 @@ import pytest
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.tangerang.logic import link_check
+from ckanext.tangerang.logic import feeds, link_check
 from tests.helpers import valid_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -125,6 +125,7 @@ def world():
             link_check.Result("broken", http_status=404, error="HTTP 404 / HTTP 404"),
         )
     model.Session.commit()
+    feeds.export_catalog()  # what the scheduler does daily: the downloads the probe asks for
     users = {
         "anonymous": None,
         "no_opd": no_opd,
@@ -260,6 +261,17 @@ def surfaces(app, world) -> list[str]:
         "/catalog.ttl",
         "/catalog.jsonld",
         "/catalog.rdf",
+        # The feeds for aggregators and search engines, and the catalogue's text downloads (exported in the
+        # world; the XLSX is compressed, tests/feeds reads its cells).
+        "/catalog.ttl?page=1&modified_since=2000-01-01",
+        "/catalog.jsonld?q=zq",
+        "/catalog.xml?fq=klasifikasi:tertutup",
+        "/dcat.json",
+        "/satudata.json",
+        "/satudata.json?rows=1000&modified_since=2000-01-01",
+        "/sitemap.xml",
+        "/katalog/unduh/katalog.json",
+        "/katalog/unduh/katalog.csv",
         "/aplikasi",
         "/sektor/2.12",
         "/dasbor/kurasi",

@@ -137,6 +137,12 @@ def test_the_live_catalogue_withholds_what_it_should(live_url, sysadmin_token, p
         "/api/3/action/recently_changed_packages_activity_list?include_data=true&limit=100",
         "/api/3/action/tag_list",
         "/catalog.jsonld",
+        "/catalog.ttl?modified_since=2000-01-01",
+        "/dcat.json",
+        "/satudata.json?rows=1000",
+        "/sitemap.xml",
+        "/katalog/unduh/katalog.json",
+        "/katalog/unduh/katalog.csv",
         "/dataset",
     ]
     pages += [f"/dataset/{d['name']}" for d in hidden if d.get("klasifikasi") == "terbatas"][:20]

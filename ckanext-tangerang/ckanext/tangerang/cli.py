@@ -260,3 +260,21 @@ def quality_refresh(dataset: str | None, as_of, full: bool) -> None:
         f"{r['datasets']} datasets scored ({r['computed']} computed afresh), {r['changed']} changed and reindexed "
         f"({r['seconds']:.1f} s)."
     )
+
+
+@tangerang.group("catalog")
+def catalog() -> None:
+    """The public catalogue's downloads (/katalog/unduh/katalog.csv, .xlsx and .json)."""
+
+
+@catalog.command("export")
+def catalog_export() -> None:
+    """Write the public catalogue's Satu Data records as CSV, XLSX and JSON under ckan.storage_path/katalog,
+    each file replaced whole (a download never gets half a file). Run daily by the scheduler."""
+    from ckanext.tangerang.logic import feeds
+
+    r = feeds.export_catalog()
+    click.echo(
+        f"Katalog diekspor: {r['datasets']} dataset ke {r['directory']} ({r['seconds']:.1f} s). / Catalogue "
+        f"exported: {r['datasets']} datasets to {r['directory']} ({r['seconds']:.1f} s)."
+    )

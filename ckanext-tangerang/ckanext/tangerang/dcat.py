@@ -223,7 +223,7 @@ def _is_file_link(url: str) -> bool:
     return extension in FILE_TYPES and extension not in NOT_FILES
 
 
-def _walidata_contact(name: str | None, email: str | None) -> dict[str, str | None]:
+def walidata_contact(name: str | None, email: str | None) -> dict[str, str | None]:
     """The walidata as a contact: the dataset's walidata fields, else the portal's configured walidata."""
     if name or email:
         return {"name": name, "email": email}
@@ -231,6 +231,14 @@ def _walidata_contact(name: str | None, email: str | None) -> dict[str, str | No
         "name": tk.config.get("ckanext.tangerang.portal.walidata_name"),
         "email": tk.config.get("ckanext.tangerang.portal.walidata_email"),
     }
+
+
+def contact_point(produsen: dict[str, str | None], walidata: dict[str, str | None]) -> dict[str, str | None]:
+    """A dataset's contact ({"name", "email"}): its data producer, else its walidata, else the portal's walidata.
+    DCAT-AP's ``dcat:contactPoint`` here and the Satu Data feed's ``kontak`` (satudata.py)."""
+    if any(produsen.values()):
+        return produsen
+    return walidata_contact(walidata.get("name"), walidata.get("email"))
 
 
 def _caller_may_download(dataset_dict: dict[str, Any]) -> bool:
@@ -484,7 +492,7 @@ class TangerangDCATProfile(RDFProfile):
         name = self._get_dict_value(dataset_dict, "walidata_nama")
         email = self._get_dict_value(dataset_dict, "walidata_email")
         # DCAT-AP recommends a contact point on every dataset: the producer, else the walidata.
-        contact = produsen if any(produsen.values()) else _walidata_contact(name, email)
+        contact = contact_point(produsen, {"name": name, "email": email})
         if any(contact.values()):
             self._add_contact_to_graph(dataset_ref, DCAT.contactPoint, contact)
             for point in self.g.objects(dataset_ref, DCAT.contactPoint):
@@ -701,7 +709,7 @@ class TangerangDCATProfile(RDFProfile):
             if (attribution, DCAT.hadRole, WALIDATA_ROLE) in self.g
             for agent in self._agents_details(attribution, PROV.agent)
         ]
-        walidata.append(tuple(_walidata_contact(None, None).values()))
+        walidata.append(tuple(walidata_contact(None, None).values()))
         return (contact.get("name"), contact.get("email")) in walidata
 
     def _urusan_code(self, theme: Any) -> str | None:

@@ -4,6 +4,7 @@ names in ``__all__``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -15,6 +16,7 @@ from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searc
 
 # dates.py's chained core helper renders every date a page shows (registered through __all__ like the rest).
 from ckanext.tangerang.dates import render_datetime
+from ckanext.tangerang.logic import feeds
 
 __all__ = [
     "render_datetime",
@@ -23,6 +25,7 @@ __all__ = [
     "tangerang_aplikasi_summary",
     "tangerang_aplikasi_title",
     "tangerang_aplikasi_titles",
+    "tangerang_catalog_exported",
     "tangerang_choice_label",
     "tangerang_code_label",
     "tangerang_codelist_choices",
@@ -60,6 +63,11 @@ def tangerang_walidata() -> dict[str, str]:
         "name": tk.config.get("ckanext.tangerang.portal.walidata_name"),
         "email": tk.config.get("ckanext.tangerang.portal.walidata_email"),
     }
+
+
+def tangerang_catalog_exported() -> dt.datetime | None:
+    """When the catalogue downloads were last exported (logic/feeds.py), None before the first export."""
+    return feeds.export_generated()
 
 
 def tangerang_lang() -> str:

@@ -16,6 +16,9 @@ from ckanext.tangerang.bilingual import msg
 # The data stewards' workbench under /dasbor (dashboard.py).
 from ckanext.tangerang.dashboard import tangerang_dasbor  # noqa: F401
 
+# The public catalogue's Satu Data feed, sitemap and catalogue downloads (feeds_views.py).
+from ckanext.tangerang.feeds_views import tangerang_feeds  # noqa: F401
+
 # ckanext-harvest's state-changing pages on POST only, with a confirmation page on GET (harvest_views.py).
 from ckanext.tangerang.harvest_views import tangerang_harvest  # noqa: F401
 

@@ -12,6 +12,7 @@ from ckanext.tangerang.logic import (
     aplikasi_ranking,
     curation,
     dcat_sources,
+    feeds,
     hardening,
     harvest_decisions,
     harvest_jobs,
@@ -60,6 +61,9 @@ __all__ = [
     "dashboard_activity_list",
     "dataset_purge",
     "datastore_search",
+    "dcat_catalog_search",
+    "dcat_catalog_show",
+    "dcat_datasets_list",
     "format_autocomplete",
     "group_activity_list",
     "group_autocomplete",
@@ -310,6 +314,18 @@ def organization_update(original_action, context: Context, data_dict: DataDict) 
     """CKAN's ``organization_update`` (and ``organization_patch``); every value has its field's type and
     length."""
     return original_action(context, limits.checked_group(data_dict, is_org=True))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def _dcat_catalog(original_action, context: Context, data_dict: DataDict) -> Any:
+    """ckanext-dcat's catalogue of the same name (paged by ``page``, filtered by ``modified_since``, ``q`` and
+    ``fq``), for datasets only (applications are not data), with bilingual errors for a bad page or date."""
+    return original_action(context, feeds.dcat_request(data_dict))
+
+
+# The one wrapper, chained onto each of ckanext-dcat's catalogue actions (/catalog.*, /dcat.json).
+dcat_catalog_show = dcat_catalog_search = dcat_datasets_list = _dcat_catalog
 
 
 @tk.chained_action
