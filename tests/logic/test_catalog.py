@@ -208,6 +208,15 @@ def test_the_application_list_pages_filters_sorts_and_refuses_bad_parameters(app
         assert indonesian and english, (field, value)
 
 
+def test_every_opd_has_its_title_past_ckan_s_25_a_page():
+    """by_opd's titles (searches.opd_title) read every OPD, though CKAN lists them 25 at a time."""
+    from ckanext.tangerang import searches
+
+    for n in range(27):
+        factories.Organization(name=f"opd-{n:02d}", title=f"OPD nomor {n}")
+    assert [searches.opd_title(f"opd-{n:02d}") for n in (0, 26)] == ["OPD nomor 0", "OPD nomor 26"]
+
+
 def test_each_action_asks_solr_the_same_number_of_times_however_many_applications(world):
     sysadmin = world["sysadmin"]
     org = factories.Organization()

@@ -226,8 +226,3 @@ def _opd_titles() -> dict[str, str]:
         titles.update({o["name"]: o["title"] for o in page})
         if len(page) < 25:
             return titles
-
-
-def _opd_titles() -> dict[str, str]:
-    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
-    return {o["name"]: o["title"] for o in orgs}
