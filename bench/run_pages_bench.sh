@@ -4,8 +4,9 @@
 # database is untouched) it loads the OPDs, the 172 sample applications and N generated datasets
 # (bench/load_catalogue.py, sample data), starts a second CKAN under gunicorn on TANGERANG_BENCH_PORT (5030),
 # measures the five pages (bench/pages.py), package_search for 1 and 10 clients (bench/search_api.py) and the
-# stewards' dashboard as the walidata and an OPD editor (bench/dashboard.py), and writes "## Page server time at N
-# datasets", "## package_search at N datasets" and "## Stewards' dashboard at N datasets" in bench/RESULTS.md.
+# stewards' dashboard as the walidata and an OPD editor (bench/dashboard.py) and the one-call catalogue actions
+# (bench/catalog_actions.py), and writes "## Page server time at N datasets", "## package_search at N datasets",
+# "## Stewards' dashboard at N datasets" and "## Catalogue actions at N datasets" in bench/RESULTS.md.
 #   bash bench/run_pages_bench.sh            # 10,000 datasets (first load: about 25 min on 2 cores)
 #   bash bench/run_pages_bench.sh 2000
 #   TANGERANG_BENCH_SLOT=mine bash bench/run_pages_bench.sh 200    # another test slot than "pages"
@@ -57,3 +58,5 @@ label=$(printf '%s' "$size" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 "$TANGERANG_VENV/bin/python" bench/search_api.py --base "$CKAN_SITE_URL" --section "## package_search at $label datasets"
 "$TANGERANG_VENV/bin/python" bench/dashboard.py --config "$ini" --base "$CKAN_SITE_URL" \
   --section "## Stewards' dashboard at $label datasets" 2>>"$log"
+"$TANGERANG_VENV/bin/python" bench/catalog_actions.py --base "$CKAN_SITE_URL" \
+  --section "## Catalogue actions at $label datasets"

@@ -55,7 +55,9 @@ ACTIONS = {
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
+    "tangerang_aplikasi_list",
     "tangerang_aplikasi_ranking",
+    "tangerang_aplikasi_show",
     "tangerang_harvest_job_errors",
     "tangerang_harvest_overview",
     "tangerang_harvest_sources_private",
@@ -65,12 +67,15 @@ ACTIONS = {
     "tangerang_quality_report",
     "tangerang_quality_show",
     "tangerang_resource_access_show",
+    "tangerang_stats",
     "user_activity_list",
 }
 
 AUTH_FUNCTIONS = {
+    "tangerang_aplikasi_list",
     "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_review",
+    "tangerang_aplikasi_show",
     "tangerang_bulk_update",
     "tangerang_dasbor",
     "tangerang_harvest_job_errors",
@@ -108,6 +113,7 @@ AUTH_FUNCTIONS = {
     "tangerang_quality_report",
     "tangerang_quality_show",
     "tangerang_resource_access_show",
+    "tangerang_stats",
 }
 
 HELPERS = {

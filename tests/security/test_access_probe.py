@@ -18,7 +18,7 @@ from ckan import model
 from ckan.tests import factories, helpers
 
 from ckanext.tangerang.logic import feeds, link_check
-from tests.helpers import valid_dataset
+from tests.helpers import aplikasi, valid_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -61,12 +61,14 @@ def forbidden(world, role: str) -> dict[str, str]:
     return out
 
 
-def marked_dataset(org_id: str, cls: str, name: str) -> dict:
-    """A dataset of class ``cls`` ("reclassified" starts terbuka) with a marker in every field it shows."""
+def marked_dataset(org_id: str, cls: str, name: str, aplikasi_sumber: str) -> dict:
+    """A dataset of class ``cls`` ("reclassified" starts terbuka) with a marker in every field it shows, produced
+    by the application ``aplikasi_sumber`` (so that the application's actions list it)."""
     mk = markers(cls)
     return valid_dataset(
         org_id,
         name=name,
+        aplikasi_sumber=aplikasi_sumber,
         title=f"Probe {mk['title']}",
         notes=f"Catatan {mk['notes']}",
         tags=[{"name": mk["tag"]}],
@@ -94,11 +96,16 @@ def world():
     org = factories.Organization(name="dinkes", users=[{"name": member["name"], "capacity": "member"}])
     factories.Organization(name="dishub", users=[{"name": other_editor["name"], "capacity": "editor"}])
     context = {"user": sysadmin["name"]}
+    app_record = helpers.call_action(
+        "package_create", context=dict(context), **aplikasi(org["id"], name="probe-app", title="Probe App")
+    )
     datasets = {}
     for cls in ("terbuka", "terbatas", "tertutup", "reclassified"):
         mk = markers(cls)
         dataset = helpers.call_action(
-            "package_create", context=dict(context), **marked_dataset(org["id"], cls, f"probe-{cls}")
+            "package_create",
+            context=dict(context),
+            **marked_dataset(org["id"], cls, f"probe-{cls}", app_record["name"]),
         )
         helpers.call_action(
             "datastore_create",
@@ -133,7 +140,7 @@ def world():
         "member": member,
         "sysadmin": sysadmin,
     }
-    return {"users": users, "org": org, "datasets": datasets, "sysadmin": sysadmin}
+    return {"users": users, "org": org, "datasets": datasets, "sysadmin": sysadmin, "aplikasi": app_record}
 
 
 def _activities(app, world, cls):
@@ -198,6 +205,7 @@ def surfaces(app, world) -> list[str]:
             f"{api}/resource_view_list?id={rid}",
             f"{api}/tangerang_resource_access_show?id={rid}",
             f"{api}/tangerang_quality_show?id={ds['name']}",
+            f"{api}/tangerang_aplikasi_show?id={ds['name']}",
             f"{api}/package_activity_list?id={ds['id']}&include_data=true",
             f"{api}/datastore_search?resource_id={rid}",
             f"{api}/datastore_info?id={rid}",
@@ -285,6 +293,12 @@ def surfaces(app, world) -> list[str]:
         "/dasbor/aplikasi/aplikasi.csv",
         f"{api}/tangerang_harvest_overview",
         f"{api}/tangerang_aplikasi_ranking",
+        # The one-call catalogue actions: the application names every probe dataset as its source.
+        f"{api}/tangerang_stats",
+        f"{api}/tangerang_aplikasi_list?limit=100",
+        f"{api}/tangerang_aplikasi_list?q={world['aplikasi']['title']}",
+        f"{api}/tangerang_aplikasi_show?id={world['aplikasi']['name']}",
+        f"{api}/tangerang_aplikasi_show?id={world['aplikasi']['id']}",
         # The stewards' dashboard and its actions; a far day makes every dataset overdue.
         "/dasbor/",
         "/dasbor/?as_of=2099-01-01",
@@ -333,6 +347,7 @@ def test_hidden_datasets_do_not_exist_for_an_outsider(app, world, probe, role):
             f"/api/3/action/resource_show?id={rid}",
             f"/api/3/action/package_activity_list?id={ds['name']}",
             f"/api/3/action/tangerang_quality_show?id={ds['name']}",
+            f"/api/3/action/tangerang_aplikasi_show?id={ds['id']}",
             f"/dataset/{ds['name']}",
             f"/dataset/{ds['name']}/resource/{rid}",
             f"/dataset/{ds['name']}.ttl",
@@ -380,6 +395,13 @@ def test_insiders_receive_every_marker(app, world, probe):
                 f"/api/3/action/datastore_search?resource_id={ds['resources'][0]['id']}", headers=headers
             )
             assert markers(cls)["row"] in rows.body
+    # The application's datasets include the tertutup one for its OPD's member and the walidata.
+    for role in INSIDERS:
+        shown = app.get(
+            f"/api/3/action/tangerang_aplikasi_show?id={world['aplikasi']['name']}",
+            headers=_headers(world["users"][role]),
+        )
+        assert markers("tertutup")["title"] in shown.body, f"{role} does not see the tertutup dataset"
     # The stewards' pages list the tertutup dataset and its failing link to the walidata.
     headers = _headers(world["sysadmin"])
     closed = markers("tertutup")

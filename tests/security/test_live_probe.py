@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from tests.helpers import aplikasi
 from tests.security.test_access_probe import forbidden, marked_dataset, markers, surfaces
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,14 +69,21 @@ def live_world(live_url, sysadmin_token):
         live_url, sysadmin_token, "organization_create", name=f"probe-opd-{tag}", title="Probe OPD (uji)"
     )
     datasets = {}
+    app_record = None
     try:
+        app_record = _api(
+            live_url,
+            sysadmin_token,
+            "package_create",
+            **aplikasi(org["id"], name=f"probe-app-{tag}", title=f"Probe App {tag}"),
+        )
         for cls in ("terbuka", "terbatas", "tertutup", "reclassified"):
             mk = markers(cls)
             dataset = _api(
                 live_url,
                 sysadmin_token,
                 "package_create",
-                **marked_dataset(org["id"], cls, f"probe-{cls}-{tag}"),
+                **marked_dataset(org["id"], cls, f"probe-{cls}-{tag}", app_record["name"]),
             )
             _api(
                 live_url, sysadmin_token, "datastore_create", resource_id=dataset["resources"][0]["id"],
@@ -88,9 +96,15 @@ def live_world(live_url, sysadmin_token):
         for cls in datasets:
             datasets[cls] = _api(live_url, sysadmin_token, "package_show", id=datasets[cls]["id"])
         sysadmin = {"name": os.environ.get("TANGERANG_ADMIN_USER", "admin"), "token": sysadmin_token}
-        yield {"org": org, "datasets": datasets, "sysadmin": sysadmin, "users": {"anonymous": None}}
+        yield {
+            "org": org,
+            "datasets": datasets,
+            "sysadmin": sysadmin,
+            "users": {"anonymous": None},
+            "aplikasi": app_record,
+        }
     finally:
-        for dataset in datasets.values():
+        for dataset in [*datasets.values(), *([app_record] if app_record else [])]:
             _api(live_url, sysadmin_token, "dataset_purge", id=dataset["id"])
         _api(live_url, sysadmin_token, "organization_purge", id=org["id"])
 

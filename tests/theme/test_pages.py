@@ -238,7 +238,7 @@ def test_anonymous_counts_are_cached_until_the_catalogue_changes(app, city):
 
     assert "3 dataset" in text(app.get("/").body)
     before = generation.current()
-    assert f"home_stats@{before}" in cache.ANONYMOUS  # kept for the next anonymous visitor
+    assert f"home_stats_id@{before}" in cache.ANONYMOUS  # kept for the next anonymous visitor (per language)
     ctx = {"user": city["sysadmin"]["name"]}
     org = city["orgs"]["dinkes"]["id"]
     helpers.call_action(

@@ -12,7 +12,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.tangerang import cache, choices, codelists, usage
+from ckanext.tangerang import cache, choices, usage
 from ckanext.tangerang.logic import indexing
 
 NAME_RE = re.compile(r"^[a-z0-9_-]{2,100}$")
@@ -77,36 +77,20 @@ def organization_info(org_id: str) -> dict[str, Any]:
 
 
 def home_stats() -> dict[str, Any]:
-    """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first)."""
+    """Datasets, applications and OPDs the visitor may see, and datasets per sector (most first, labelled in the
+    page's language): the counts of ``tangerang_stats``."""
+    lang = choices.page_lang()
 
     def compute() -> dict[str, Any]:
-        result = search(
-            {
-                "q": "*:*",
-                "fq": "+dataset_type:(dataset OR aplikasi)",
-                "rows": 0,
-                "facet.field": '["dataset_type", "sektor"]',
-                "facet.limit": 50,
-            }
-        )
-        types = result["facets"].get("dataset_type", {})
-        sektor = sorted(result["facets"].get("sektor", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        stats = tk.get_action("tangerang_stats")({}, {})
         return {
-            "datasets": types.get("dataset", 0),
-            "aplikasi": types.get("aplikasi", 0),
+            "datasets": stats["datasets"],
+            "aplikasi": stats["applications"],
             "opd": len(tk.get_action("organization_list")({}, {"all_fields": False})),
-            "sektor": [{"code": code, "count": count} for code, count in sektor],
+            "sektor": stats["by_sector"],
         }
 
-    stats = cache.for_anonymous("home_stats", compute)
-    # Labels in the page's language, outside the language-blind cache.
-    lang = choices.page_lang()
-    return {
-        **stats,
-        "sektor": [
-            {**s, "label": codelists.label("urusan_pemerintahan", s["code"], lang)} for s in stats["sektor"]
-        ],
-    }
+    return cache.for_anonymous(f"home_stats_{lang}", compute)
 
 
 def recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
@@ -158,15 +142,13 @@ def live_aplikasi(limit: int = 12) -> dict[str, Any]:
 
 
 def aplikasi_summary() -> dict[str, int]:
-    """The catalogue in one line: all applications, e-government and public-service ones."""
+    """The catalogue in one line: all applications, e-government and public-service ones (``tangerang_stats``)."""
 
     def compute() -> dict[str, int]:
-        result = search(
-            {"fq": "+dataset_type:aplikasi", "rows": 0, "facet.field": '["kelompok"]', "facet.limit": 10}
-        )
-        groups = result["facets"].get("kelompok", {})
+        stats = tk.get_action("tangerang_stats")({}, {})
+        groups = {group["code"]: group["count"] for group in stats["by_kelompok"]}
         return {
-            "total": result["count"],
+            "total": stats["applications"],
             "e_government": groups.get("e-government", 0),
             "layanan_publik": groups.get("layanan-publik", 0),
         }
@@ -244,8 +226,3 @@ def _opd_titles() -> dict[str, str]:
         titles.update({o["name"]: o["title"] for o in page})
         if len(page) < 25:
             return titles
-
-
-def _opd_titles() -> dict[str, str]:
-    orgs = tk.get_action("organization_list")({}, {"all_fields": True, "limit": 1000})
-    return {o["name"]: o["title"] for o in orgs}

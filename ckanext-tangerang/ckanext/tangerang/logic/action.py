@@ -10,6 +10,7 @@ from ckan.types import Context, DataDict
 from ckanext.tangerang.logic import (
     access,
     aplikasi_ranking,
+    catalog,
     curation,
     dcat_sources,
     feeds,
@@ -91,7 +92,9 @@ __all__ = [
     "tag_autocomplete",
     "tag_list",
     "tag_show",
+    "tangerang_aplikasi_list",
     "tangerang_aplikasi_ranking",
+    "tangerang_aplikasi_show",
     "tangerang_bulk_update",
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
@@ -105,6 +108,7 @@ __all__ = [
     "tangerang_quality_report",
     "tangerang_quality_show",
     "tangerang_resource_access_show",
+    "tangerang_stats",
     "user_activity_list",
 ]
 
@@ -622,3 +626,67 @@ def tangerang_quality_report(context: Context, data_dict: DataDict) -> dict[str,
     else:
         org_ids = stewards.opd_ids(context)
     return quality.report(org_ids, min(data.get("rows", 10), 100))
+
+
+@tk.side_effect_free
+def tangerang_stats(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The catalogue in figures: how many datasets and applications, and datasets by sector, access class and
+    OPD, applications by group, as the caller may see them (a tertutup dataset counts only for its OPD's
+    members and sysadmins). Labels are Indonesian, English under ``/en/``.
+
+    :returns: ``datasets`` and ``applications`` (totals); ``by_sector`` (``code``, ``label``, ``count``;
+        sectors with datasets, most first), ``by_opd`` (``name``, ``title``, ``count`` of datasets and
+        applications; most first), ``by_access`` (``code``, ``label``, ``count``; every access class) and
+        ``by_kelompok`` (``code``, ``label``, ``count``; every application group)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_stats", context, data_dict)
+    return catalog.stats(context)
+
+
+@tk.side_effect_free
+def tangerang_aplikasi_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The city's applications, one page at a time, each with how many datasets name it as their source
+    (those the caller may see) and its latest reported usage.
+
+    :param q: only applications matching this search text (optional)
+    :type q: string
+    :param kelompok: only this group: ``e-government`` or ``layanan-publik`` (optional)
+    :type kelompok: string
+    :param status: only this status: ``aktif``, ``dalam-kajian`` or ``dihentikan`` (optional)
+    :type status: string
+    :param limit: how many applications to return (optional, default 20, at most 100)
+    :type limit: int
+    :param offset: skip this many applications (optional, default 0)
+    :type offset: int
+    :param sort: ``pengguna_aktif_terakhir desc`` (most active users last month first, the default),
+        ``pengguna_aktif_terakhir asc``, ``title_string asc``, ``title_string desc`` or
+        ``metadata_modified desc``; ties by title
+    :type sort: string
+
+    :returns: ``count`` (all matching applications) and ``results``, each with ``name``, ``title``,
+        ``kelompok``, ``status_aplikasi``, ``url`` (its web address, else its first platform's; ``None``
+        without one), ``datasets`` and ``latest_usage`` (``{"month": "YYYY-MM", "users": int}``, ``None``
+        without usage figures)
+    :rtype: dictionary
+    """
+    tk.check_access("tangerang_aplikasi_list", context, data_dict)
+    return catalog.aplikasi_list(context, _validated(data_dict, catalog.aplikasi_list_schema(), context))
+
+
+@tk.side_effect_free
+def tangerang_aplikasi_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An application with the datasets that name it as their source, those the caller may see: the first 100
+    by title, and how many there are in all (page through the rest with ``package_search`` and
+    ``fq=aplikasi_sumber:"<name>"``).
+
+    :param id: the application (name or id); a dataset that is not an application is not found
+    :type id: string
+
+    :returns: the application as ``package_show`` gives it, with ``datasets`` (``name``, ``title``,
+        ``klasifikasi``, ``metadata_modified`` of each, at most 100) and ``dataset_count`` (all of them)
+    :rtype: dictionary
+    """
+    app_id = tk.get_or_bust(data_dict, "id")
+    tk.check_access("tangerang_aplikasi_show", context, data_dict)
+    return catalog.aplikasi_show(context, app_id)

@@ -36,8 +36,10 @@ __all__ = [
     "package_delete",
     "package_show",
     "package_update",
+    "tangerang_aplikasi_list",
     "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_review",
+    "tangerang_aplikasi_show",
     "tangerang_bulk_update",
     "tangerang_dasbor",
     "tangerang_harvest_decision",
@@ -52,6 +54,7 @@ __all__ = [
     "tangerang_quality_report",
     "tangerang_quality_show",
     "tangerang_resource_access_show",
+    "tangerang_stats",
 ]
 
 # ckanext-harvest's actions whose auth is missing, runs the action itself, or crashes for anonymous callers
@@ -357,3 +360,15 @@ def tangerang_quality_show(context: Context, data_dict: DataDict) -> AuthResult:
 
 # The quality report is for the same people as the overdue list: data stewards of the OPD asked for (or of some OPD).
 tangerang_quality_report = tangerang_overdue_list
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_stats(context: Context, data_dict: DataDict) -> AuthResult:
+    """The catalogue's counts, lists and applications are for everyone: what each caller is shown is what their
+    searches find, so access classes hold."""
+    return {"success": True}
+
+
+# The application list and an application's page read the same public catalogue as the counts.
+tangerang_aplikasi_list = tangerang_stats
+tangerang_aplikasi_show = tangerang_stats
