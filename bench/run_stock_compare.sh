@@ -56,6 +56,7 @@ packages() { psql_su -d "$1" -tAc "SELECT count(*) FROM package WHERE state = 'a
 # the slot is made again, and its Solr core emptied.
 if [ "$(packages "$db")" != "$(packages "ckan_test_$slot")" ]; then
   echo "[stock] copying the slot's database ckan_test_$slot into $db"
+  copied=$SECONDS
   psql_su -d postgres -c "DROP DATABASE IF EXISTS $db" \
     -c "CREATE DATABASE $db TEMPLATE ckan_test_$slot OWNER $TANGERANG_PG_USER" \
     || die "copying ckan_test_$slot failed (is a CKAN of the slot still connected to it?)"
@@ -63,6 +64,7 @@ if [ "$(packages "$db")" != "$(packages "ckan_test_$slot")" ]; then
   # would fail to link them), and so its /dataset lists them as ours did before issue 13.
   psql_su -d "$db" -c "UPDATE package SET type = 'dataset', extras = coalesce(extras, '{}') || '{\"jenis\": \"aplikasi\"}'
     WHERE type = 'aplikasi'" >/dev/null
+  copied=$((SECONDS - copied))
   curl -fsS "$solr/$db/update?commit=true" -H 'Content-Type: text/xml' -d '<delete><query>*:*</query></delete>' \
     >/dev/null 2>&1 || true
 fi
@@ -109,6 +111,12 @@ trap 'kill "${indexers[@]}" 2>/dev/null || true' EXIT
 for pid in "${indexers[@]}"; do wait "$pid" || die "indexing stock CKAN failed; see $log"; done
 trap - EXIT
 echo "[stock] indexed in $((SECONDS - started)) s ($jobs processes)"
+# How long a fresh stock copy took, for RESULTS.md (kept until the next fresh copy).
+if [ -n "${copied:-}" ]; then
+  echo "Preparing stock at this size: the database copy took ${copied} s, its indexing by stock CKAN" \
+    "$((SECONDS - started)) s in $jobs processes (load average $(cut -d' ' -f2 /proc/loadavg) at the end)." \
+    >"$stock/prepared.txt"
+fi
 [ "$mode" = prepare ] && exit 0
 # shellcheck disable=SC1090
 . "$envfile"
@@ -134,4 +142,4 @@ for port in "$ours_port" "$stock_port"; do
 done
 label=$(printf '%s' "$size" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 "$py" bench/stock_compare.py --ours "http://127.0.0.1:$ours_port" --stock "http://127.0.0.1:$stock_port" \
-  --workers "$TANGERANG_WEB_WORKERS" --section "## Side by side with stock CKAN 2.12 at $label datasets"
+  --workers "$TANGERANG_WEB_WORKERS" --note "$(cat "$stock/prepared.txt" 2>/dev/null || true)" --section "## Side by side with stock CKAN 2.12 at $label datasets"

@@ -81,6 +81,7 @@ def main() -> None:
         "--workers", type=int, default=3, help="gunicorn workers of each portal (to warm them all up)"
     )
     parser.add_argument("--section", default="## Side by side with stock CKAN 2.12")
+    parser.add_argument("--note", default="", help="a line to add to the write-up (how stock was prepared)")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     bases = {"ours": args.ours.rstrip("/"), "stock": args.stock.rstrip("/")}
@@ -144,7 +145,7 @@ def main() -> None:
         f"{seen['stock'][0]} ({seen['stock'][1]}): the same catalogue (stock's database is a copy of ours, its "
         "applications datasets with the extra jenis=aplikasi, so stock's `/dataset` lists them too).",
     ]
-    publish_table(args.section, intro, rows, write=not args.no_write)
+    publish_table(args.section, intro + [args.note] * bool(args.note), rows, write=not args.no_write)
 
 
 if __name__ == "__main__":
