@@ -8,7 +8,7 @@
 # `ckan generate config` with core plugins only (activity), under TANGERANG_BENCH_STOCK_DIR (var/bench-stock).
 # It starts both CKANs under gunicorn with the same workers and settings (ours on TANGERANG_BENCH_PORT 5030,
 # stock on TANGERANG_BENCH_STOCK_PORT 5031), measures them interleaved in one run (bench/stock_compare.py:
-# /dataset, /dataset?q=penduduk, a dataset page, package_search for 1 and 10 clients) and writes "## Side by side
+# /dataset, /dataset?q=penduduk and ?q=ciledug, a dataset page, package_search for 1 and 10 clients) and writes "## Side by side
 # with stock CKAN 2.12 at N datasets" in bench/RESULTS.md.
 #   bash bench/run_stock_compare.sh                 # 10,000 datasets
 #   bash bench/run_stock_compare.sh 10000 prepare   # only copy and index stock (the first time: see RESULTS.md)
@@ -17,9 +17,8 @@
 # used as it is. Safe to run again: the copy is made again only when the slot's catalogue changed, the index gets
 # only what it lacks, the ini is made once, and both CKANs stop at the end.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-TANGERANG_ROOT=$ROOT
+TANGERANG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$TANGERANG_ROOT"
 . scripts/stack.env
 size=${1:-10000}
 mode=${2:-run}

@@ -1,7 +1,8 @@
 """Our portal and stock CKAN 2.12 side by side, interleaved in one run: pages and package_search, ratio ours/stock.
 
 Both serve the same catalogue (bench/run_stock_compare.sh starts them). Each round measures, for one portal and
-then the other (the order alternates between rounds), ``/dataset``, ``/dataset?q=penduduk`` and a dataset page
+then the other (the order alternates between rounds), ``/dataset``, ``/dataset?q=penduduk``,
+``/dataset?q=ciledug`` (as many hits in both: stock finds 3 datasets for penduduk) and a dataset page
 (``--requests`` requests each, one at a time, as bench/pages.py does) and then package_search with 1 and 10
 clients (bench/search_api.py's clients, on a query mix both portals can answer: free text, organization and
 format filters, core facets, a sort, a deep page, the applications). Anonymous, over loopback, one process. The
@@ -24,23 +25,18 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import search_api
 from pages import measure
 from results import machine, percentile, publish_table
-from search_api import run
 
 # Stock CKAN's own search-page facets: fields both portals index the same way.
 CORE_FACETS = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
+# search_api.py's mix with its filters on our schema's fields replaced by filters on core fields.
+CORE_FQ = {"sektor:2.16": "organization:dinkes", "klasifikasi:terbuka": "res_format:CSV"}
 QUERIES: list[dict[str, str]] = [
-    {"q": "penduduk"},
-    {"q": "kependudukan kecamatan"},
-    {"q": "dinkes"},
-    {"q": "Ciledug", "rows": "20"},
-    {"q": "", "fq": "organization:dinkes", "facet.field": CORE_FACETS},
-    {"q": "", "facet.field": CORE_FACETS, "rows": "20"},
-    {"q": "data", "fq": "res_format:CSV", "sort": "metadata_modified desc"},
-    {"q": "", "fq": "organization:dinkes", "start": "200", "rows": "20"},
-    {"q": "kesehatan", "facet.field": CORE_FACETS},
-    {"q": "", "fq": "+dataset_type:aplikasi", "rows": "24", "sort": "title_string asc"},
+    {**params, **({"facet.field": CORE_FACETS} if "facet.field" in params else {})}
+    | ({"fq": CORE_FQ.get(params["fq"], params["fq"])} if "fq" in params else {})
+    for params in search_api.QUERIES
 ]
 PORTALS = ("ours", "stock")
 # Stock keeps applications as datasets with the extra jenis=aplikasi (bench/run_stock_compare.sh).
@@ -59,15 +55,11 @@ def public_dataset(base: str) -> str:
     return result["results"][0]["name"]
 
 
-def visible(base: str, applications: str) -> tuple[int, int]:
-    """How many records an anonymous visitor of ``base`` sees, and how many of them are applications."""
-
-    def count(**params: str) -> int:
-        return requests.get(
-            f"{base}/api/3/action/package_search", params={"rows": 0, **params}, timeout=30
-        ).json()["result"]["count"]
-
-    return count(), count(fq=applications)
+def count(base: str, **params: str) -> int:
+    """How many records an anonymous visitor of ``base`` finds with these package_search parameters."""
+    return requests.get(
+        f"{base}/api/3/action/package_search", params={"rows": 0, **params}, timeout=30
+    ).json()["result"]["count"]
 
 
 def main() -> None:
@@ -89,6 +81,7 @@ def main() -> None:
     pages = {
         "`/dataset`": "/dataset",
         "`/dataset?q=penduduk`": "/dataset?q=penduduk",
+        "`/dataset?q=ciledug`": "/dataset?q=ciledug",
         f"dataset `/dataset/{dataset}`": f"/dataset/{dataset}",
     }
     items = [*pages, "package_search, 1 client", "package_search, 10 clients"]
@@ -107,7 +100,7 @@ def main() -> None:
                             range(args.workers * 2),
                         )
                     )
-        run(bases[portal], args.workers * 2, 1, queries[portal])
+        search_api.run(bases[portal], args.workers * 2, 1, queries[portal])
     p50s = {(portal, item): [] for portal in PORTALS for item in items}
     p95s = {key: [] for key in p50s}
     for number in range(args.rounds):
@@ -117,7 +110,7 @@ def main() -> None:
                     times = measure(sessions[portal], bases[portal] + pages[item], args.requests)
                 else:
                     clients = 1 if "1 client" in item else 10
-                    times = run(bases[portal], clients, args.search_rounds, queries[portal])
+                    times = search_api.run(bases[portal], clients, args.search_rounds, queries[portal])
                 p50s[portal, item].append(percentile(times, 0.50))
                 p95s[portal, item].append(percentile(times, 0.95))
         print(f"round {number + 1}/{args.rounds} done", flush=True)
@@ -131,7 +124,11 @@ def main() -> None:
         rows.append(
             f"| {item} | {o50:.0f} | {s50:.0f} | {o50 / s50:.2f} | {o95:.0f} | {s95:.0f} | {o95 / s95:.2f} |"
         )
-    seen = {portal: visible(bases[portal], queries[portal][-1]["fq"]) for portal in PORTALS}
+    seen = {
+        portal: (count(bases[portal]), count(bases[portal], fq=queries[portal][-1]["fq"]))
+        for portal in PORTALS
+    }
+    hits = {word: [count(bases[portal], q=word) for portal in PORTALS] for word in ("penduduk", "ciledug")}
     intro = [
         f"`bench/run_stock_compare.sh` (`bench/stock_compare.py`), {dt.date.today().isoformat()}, machine: "
         f"{machine()}. Ours (every plugin of config/plugins.ini) and stock CKAN 2.12 (core plugins only: "
@@ -143,7 +140,10 @@ def main() -> None:
         "the rounds of each portal's p50 and p95, in ms; the ratio ours/stock is the measure that travels.",
         f"Records seen anonymously: ours {seen['ours'][0]} ({seen['ours'][1]} applications), stock "
         f"{seen['stock'][0]} ({seen['stock'][1]}): the same catalogue (stock's database is a copy of ours, its "
-        "applications datasets with the extra jenis=aplikasi, so stock's `/dataset` lists them too).",
+        "applications datasets with the extra jenis=aplikasi, so stock's `/dataset` lists them too). Hits, ours "
+        f"and stock: penduduk {hits['penduduk'][0]} and {hits['penduduk'][1]} (stock's English stemming finds "
+        f"only the word itself), ciledug {hits['ciledug'][0]} and {hits['ciledug'][1]}: `/dataset?q=ciledug` is "
+        "the like-for-like search page, a full page of results in both.",
     ]
     publish_table(args.section, intro + [args.note] * bool(args.note), rows, write=not args.no_write)
 
