@@ -39,10 +39,12 @@ QUERIES: list[dict[str, str]] = [
 ]
 
 
-def client(base: str, rounds: int, out: list[float], errors: list[str]) -> None:
+def client(
+    base: str, rounds: int, out: list[float], errors: list[str], queries: list[dict[str, str]] = QUERIES
+) -> None:
     session = requests.Session()
     for _ in range(rounds):
-        for params in QUERIES:
+        for params in queries:
             start = time.perf_counter()
             response = session.get(f"{base}/api/3/action/package_search", params=params, timeout=60)
             elapsed = (time.perf_counter() - start) * 1000
@@ -52,10 +54,12 @@ def client(base: str, rounds: int, out: list[float], errors: list[str]) -> None:
             out.append(elapsed)
 
 
-def run(base: str, clients: int, rounds: int) -> list[float]:
+def run(base: str, clients: int, rounds: int, queries: list[dict[str, str]] = QUERIES) -> list[float]:
     times: list[float] = []
     errors: list[str] = []
-    threads = [threading.Thread(target=client, args=(base, rounds, times, errors)) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(base, rounds, times, errors, queries)) for _ in range(clients)
+    ]
     for t in threads:
         t.start()
     for t in threads:
