@@ -9,6 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.tangerang import apidocs, cache
+from ckanext.tangerang.logic import search_policy
 
 API = "/api/3/action"
 ENVELOPE = "#/components/schemas/Envelope"
@@ -124,8 +125,8 @@ def _ckan_parameters() -> dict[str, dict[str, dict[str, Any]]]:
         },
         "package_show": {"id": identifier},
         "package_list": {
-            "limit": _integer("the number of names returned", 0),
-            "offset": _integer("the offset of the first name returned", 0),
+            "limit": _integer("the number of names returned", 0, search_policy.MAX_LIST_PAGING),
+            "offset": _integer("the offset of the first name returned", 0, search_policy.MAX_LIST_PAGING),
         },
         "organization_list": {
             "all_fields": _boolean("return the OPDs' dictionaries instead of their names"),
