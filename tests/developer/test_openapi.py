@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 import schemathesis
 
-from ckanext.tangerang import apidocs
+from ckanext.tangerang import apidocs, openapi
 from ckanext.tangerang.logic import search_policy
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -31,6 +31,7 @@ def test_the_document_describes_the_registered_actions(app):
     for name in set(documented) - _ours():
         tk.get_action(name)  # a CKAN action the portal really offers (KeyError otherwise)
     assert set(apidocs.CKAN_READ_ACTIONS) <= set(documented)
+    assert set(openapi.RESULTS) <= set(documented)  # no result schema for an action that is not there
 
     for name, item in documented.items():
         ((method, operation),) = item.items()
@@ -56,7 +57,7 @@ def test_the_document_describes_the_registered_actions(app):
     assert len(list(loaded.get_all_operations())) == len(documented)
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_the_developer_page_documents_every_action_from_its_docstring(app):
     body = app.get("/pengembang").body
     for name in _ours():

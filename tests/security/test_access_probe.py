@@ -262,6 +262,9 @@ def surfaces(app, world) -> list[str]:
         "/catalog.rdf",
         "/aplikasi",
         "/sektor/2.12",
+        # The developer page's examples use the newest public dataset; the OpenAPI document names no dataset.
+        "/pengembang",
+        "/pengembang/openapi.json",
         "/dasbor/kurasi",
         "/dasbor/kurasi?q=zq",
         f"/dasbor/kurasi?owner_org={org}&klasifikasi=tertutup",

@@ -142,16 +142,15 @@ def limits() -> dict[str, Any]:
 
 def _find_example() -> dict[str, Any]:
     search = tk.get_action("package_search")
-    base = {"rows": 1, "sort": "metadata_modified desc", "fl": "name,title,id"}
     public = "+dataset_type:dataset +klasifikasi:terbuka"
     context = {"ignore_auth": False, "user": ""}  # what an anonymous visitor may see, whoever reads the page
     for fq in (f"{public} +res_extras_datastore_active:true", public):
-        found = search(dict(context), {**base, "fq": fq})["results"]
+        found = search(dict(context), {"fq": fq, "rows": 1, "sort": "metadata_modified desc"})["results"]
         if found:
             break
     if not found:
         return {"name": NO_DATASET, "title": NO_DATASET, "resource_id": NO_RESOURCE, "placeholder": True}
-    dataset = tk.get_action("package_show")(dict(context), {"id": found[0]["id"]})
+    dataset = found[0]
     tables = [r["id"] for r in dataset.get("resources", []) if r.get("datastore_active")]
     return {
         "name": dataset["name"],
