@@ -20,6 +20,9 @@ NEEDED = {
     ),
     ("dcat", "curl"),
     ("dcat-dataset", "curl"),
+    ("stats", "curl"),
+    ("aplikasi", "python"),
+    ("downloads", "curl"),
 }
 
 

@@ -32,6 +32,13 @@ def test_the_document_describes_the_registered_actions(app):
         tk.get_action(name)  # a CKAN action the portal really offers (KeyError otherwise)
     assert set(apidocs.CKAN_READ_ACTIONS) <= set(documented)
     assert set(openapi.RESULTS) <= set(documented)  # no result schema for an action that is not there
+    for name in (
+        "tangerang_stats",
+        "tangerang_aplikasi_list",
+        "tangerang_aplikasi_show",
+        "tangerang_download_counts",
+    ):
+        assert "get" in documented[name] and name in openapi.RESULTS, name
 
     for name, item in documented.items():
         ((method, operation),) = item.items()

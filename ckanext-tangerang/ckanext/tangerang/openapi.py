@@ -77,6 +77,95 @@ RESULTS: dict[str, dict[str, Any]] = {
         "required": ["ckan_version", "site_url"],
         "properties": {"ckan_version": {"type": "string"}, "site_url": {"type": "string"}},
     },
+    # The actions of issue 13's other branches (the contract in their briefs).
+    "tangerang_stats": {
+        "type": "object",
+        "required": ["datasets", "applications", "by_sector", "by_opd", "by_access", "by_kelompok"],
+        "properties": {
+            "datasets": {"type": "integer", "minimum": 0},
+            "applications": {"type": "integer", "minimum": 0},
+            "by_sector": {"$ref": "#/components/schemas/CodeCounts"},
+            "by_opd": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "count"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "title": {"type": "string"},
+                        "count": {"type": "integer", "minimum": 0},
+                    },
+                },
+            },
+            "by_access": {"$ref": "#/components/schemas/CodeCounts"},
+            "by_kelompok": {"$ref": "#/components/schemas/CodeCounts"},
+        },
+    },
+    "tangerang_aplikasi_list": {
+        "type": "object",
+        "required": ["count", "results"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "title", "datasets"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "title": {"type": "string"},
+                        "kelompok": {"type": ["string", "null"]},
+                        "status_aplikasi": {"type": ["string", "null"]},
+                        "url": {"type": ["string", "null"]},
+                        "datasets": {"type": "integer", "minimum": 0},
+                        "latest_usage": {
+                            "oneOf": [
+                                {"type": "null"},
+                                {
+                                    "type": "object",
+                                    "required": ["month", "users"],
+                                    "properties": {"month": {"type": "string"}, "users": {"type": "integer"}},
+                                },
+                            ]
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "tangerang_aplikasi_show": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Dataset"},
+            {
+                "type": "object",
+                "required": ["datasets", "dataset_count"],
+                "properties": {
+                    "dataset_count": {"type": "integer", "minimum": 0},
+                    "datasets": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "title"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "title": {"type": "string"},
+                                "klasifikasi": {"enum": ["terbuka", "terbatas"]},
+                                "metadata_modified": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        ]
+    },
+    "tangerang_download_counts": {
+        "type": "object",
+        "required": ["total"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "by_resource": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+        },
+    },
     "tangerang_resource_access_show": {
         "type": "object",
         "required": ["resource_id", "unduh"],
@@ -274,6 +363,14 @@ def _components() -> dict[str, Any]:
                         },
                         "additionalProperties": True,
                     },
+                },
+            },
+            "CodeCounts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["code", "count"],
+                    "properties": {"code": {"type": "string"}, "count": {"type": "integer", "minimum": 0}},
                 },
             },
             "Resource": {
