@@ -41,6 +41,7 @@ ACTIONS = {
     "organization_update",
     "package_activity_list",
     "package_create",
+    "package_list",
     "package_search",
     "package_show",
     "package_update",

@@ -282,6 +282,9 @@ def surfaces(app, world) -> list[str]:
         "/katalog/unduh/katalog.csv",
         "/aplikasi",
         "/sektor/2.12",
+        # The developer page's examples use the newest public dataset; the OpenAPI document names no dataset.
+        "/pengembang",
+        "/pengembang/openapi.json",
         "/dasbor/kurasi",
         "/dasbor/kurasi?q=zq",
         f"/dasbor/kurasi?owner_org={org}&klasifikasi=tertutup",

@@ -121,6 +121,10 @@ def _page_urls(app_name: str, org_name: str) -> list[str]:
         "/catalog.rdf?page=2147483648",
         "/catalog.xyz",
         "/catalog.ttl?page=0",
+        # found by schemathesis (tests/developer/test_schemathesis_live.py): a 500 from the database before
+        "/api/3/action/package_list?limit=349496372073607462912&offset=1617591952432613888",
+        "/api/3/action/package_list?offset=99999999999999999999",
+        "/api/3/action/package_list?limit=-1",
     ]
     return urls
 

@@ -14,8 +14,9 @@ from babel.messages.pofile import read_po
 
 HIDDEN_TAGS = {"script", "style", "noscript", "template", "code", "pre"}
 # Rows of a resource's raw fields ("Datastore active", "Mimetype", ... as CKAN's resource page lists them under
-# "show more"): record content named by its keys, not interface text.
-DATA_CLASSES = {"toggle-more"}
+# "show more"): record content named by its keys, not interface text. The actions' docstrings on the developer
+# page: documentation generated from the code, in English by design (lang="en").
+DATA_CLASSES = {"toggle-more", "tangerang-docstring"}
 READ_ATTRIBUTES = ("placeholder", "aria-label", "title", "alt")
 # Interface words that Indonesian writes the same way (loanwords, names, acronyms).
 SAME_IN_INDONESIAN = {

@@ -8,9 +8,9 @@ import itertools
 import re
 
 import ckan.plugins.toolkit as tk
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, jsonify, request
 
-from ckanext.tangerang import charts, choices, codelists, request_guard
+from ckanext.tangerang import apidocs, charts, choices, codelists, openapi, request_guard
 from ckanext.tangerang.bilingual import msg
 
 # The data stewards' workbench under /dasbor (dashboard.py).
@@ -128,8 +128,26 @@ def sector(code: str) -> str:
 
 @tangerang_theme.route("/pengembang")
 def developer() -> str:
-    """The developer page: the API, the custom actions and the DCAT feeds, with runnable examples."""
-    return tk.render("tangerang/developer.html", {})
+    """The developer page: the API against this portal with runnable examples, the limits, the DataStore and
+    DCAT endpoints, and every ``tangerang_*`` action documented from its docstring."""
+    return tk.render(
+        "tangerang/developer.html",
+        {
+            "site": tk.config.get("ckan.site_url").rstrip("/"),
+            "example": apidocs.example_dataset(),
+            "limits": apidocs.limits(),
+            "actions": apidocs.actions(),
+            "inline": apidocs.inline,
+        },
+    )
+
+
+@tangerang_theme.route("/pengembang/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3.1 document of the Action API (openapi.py)."""
+    response = jsonify(openapi.document())
+    response.headers["Access-Control-Allow-Origin"] = "*"  # for API explorers on other sites
+    return response
 
 
 # Years 1000 to 2999: enough for any schedule, and the neighbouring months always exist.

@@ -39,7 +39,7 @@ from ckanext.tangerang.logic.harvest_sources import (
     tangerang_harvest_sources_private,
 )
 from ckanext.tangerang.logic.limits import group_autocomplete, organization_autocomplete
-from ckanext.tangerang.logic.search_policy import package_search
+from ckanext.tangerang.logic.search_policy import package_list, package_search
 from ckanext.tangerang.logic.visibility import (
     datastore_search,
     format_autocomplete,
@@ -82,6 +82,7 @@ __all__ = [
     "organization_update",
     "package_activity_list",
     "package_create",
+    "package_list",
     "package_search",
     "package_show",
     "package_update",

@@ -1,5 +1,5 @@
 """What a ``package_search`` may ask of Solr: allow-lists for the parameters, the result fields, the facet and
-sort fields, and one bilingual answer for a query Solr rejects.
+sort fields, and one bilingual answer for a query Solr rejects; and the bounds of ``package_list``'s paging.
 
 The index holds no withheld value (``indexing.withhold_data``), so no query can filter on a terbatas URL; these
 rules keep the rest of Solr's surface (field aliases, functions, response writers, query parsers, stored blobs)
@@ -49,6 +49,9 @@ SORT_FIELDS = frozenset(
 FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_START = 100_000  # deeper pages are a crawl, and Solr's int overflows past 2^31
 MAX_FACET_LIMIT = 1_000
+MAX_LIST_PAGING = (
+    2**31 - 1
+)  # past PostgreSQL's integers a package_list's LIMIT/OFFSET was a 500 (schemathesis)
 TRUE_FALSE = {"true", "false", "1", "0", "yes", "no", "on", "off", "t", "f", "y", "n"}
 
 
@@ -160,3 +163,13 @@ def package_search(original_action, context: Context, data_dict: DataDict) -> di
         raise _bad(
             "q", "Kueri pencarian tidak dapat dijalankan", "The search query could not be run"
         ) from None
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_list(original_action, context: Context, data_dict: DataDict) -> list[str]:
+    """CKAN's ``package_list``, with ``limit`` and ``offset`` whole numbers up to 2,147,483,647 (a 409 naming
+    the field, where the database's overflow was a 500)."""
+    _integer(data_dict, "limit", MAX_LIST_PAGING)
+    _integer(data_dict, "offset", MAX_LIST_PAGING)
+    return original_action(context, data_dict)
