@@ -125,6 +125,7 @@ HELPERS = {
     "tangerang_aplikasi_title",
     "tangerang_aplikasi_titles",
     "tangerang_catalog_exported",
+    "tangerang_facet_href",
     "tangerang_choice_label",
     "tangerang_code_label",
     "tangerang_codelist_choices",

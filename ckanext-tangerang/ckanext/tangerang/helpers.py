@@ -29,6 +29,7 @@ __all__ = [
     "tangerang_choice_label",
     "tangerang_code_label",
     "tangerang_codelist_choices",
+    "tangerang_facet_href",
     "tangerang_featured_aplikasi",
     "tangerang_home_stats",
     "tangerang_kajian",
@@ -263,3 +264,22 @@ def tangerang_resource_more_items(res: dict[str, Any], schema: dict[str, Any] | 
             }
         )
     return sorted(rows, key=lambda r: (not r["known"], r["label"]))
+
+
+def tangerang_facet_href(
+    name: str, value: str, extras: dict[str, Any] | None = None, alternative_url: str | None = None
+) -> str:
+    """The link that adds the filter ``name:value`` to the current search: CKAN's ``h.add_url_param`` with the page's
+    base address and parameters worked out once per request instead of once per facet item (a search page has
+    about a hundred items, each a ``url_for``: a fifth of the page's time at 10,000 datasets)."""
+    from urllib.parse import urlencode
+
+    from flask import g, request
+
+    key = (alternative_url, tuple(sorted((extras or {}).items())))
+    bases = g.setdefault("tangerang_facet_bases", {})
+    if key not in bases:
+        base = alternative_url or tk.h.add_url_param(extras=extras)
+        bases[key] = (base.split("?", 1)[0], [(k, v) for k, v in request.args.items(multi=True) if k != "page"])
+    base, params = bases[key]
+    return base + "?" + urlencode([*params, (name, value)])
