@@ -240,7 +240,7 @@ SQL
 
 datastore_permissions() { # database, as CKAN's DataStore docs describe (ckan datastore set-permissions)
   local ini=$1 db=$2
-  "$CKAN_BIN" -c "$ini" datastore set-permissions 2>>"$LOG/ckan-setup.log" | psql_su -d "$db" >/dev/null \
+  "$PY" "$CKAN_BIN" -c "$ini" datastore set-permissions 2>>"$LOG/ckan-setup.log" | psql_su -d "$db" >/dev/null \
     || die "setting DataStore permissions on $db failed; see $LOG/ckan-setup.log"
 }
 
@@ -320,7 +320,7 @@ render_ckan_ini() {
   have=$(cat "$VAR/ckan.ini.stamp" 2>/dev/null || true)
   if [ -s "$CKAN_INI" ] && [ "$want" = "$have" ]; then return 0; fi
   if [ ! -s "$CKAN_INI" ]; then
-    "$CKAN_BIN" generate config "$CKAN_INI" >>"$LOG/ckan-setup.log" 2>&1 || die "ckan generate config failed; see $LOG/ckan-setup.log"
+    "$PY" "$CKAN_BIN" generate config "$CKAN_INI" >>"$LOG/ckan-setup.log" 2>&1 || die "ckan generate config failed; see $LOG/ckan-setup.log"
   fi
   local opts=()
   mapfile -t opts < <("$PY" - "$TANGERANG_ROOT/config/ckan.options" <<'PYEOF'
@@ -332,11 +332,11 @@ for line in open(sys.argv[1], encoding="utf-8"):
         print(f"{key.strip()}={string.Template(value.strip()).substitute(os.environ)}")
 PYEOF
   )
-  "$CKAN_BIN" config-tool "$CKAN_INI" "${opts[@]}" >>"$LOG/ckan-setup.log" 2>&1 || die "ckan config-tool failed; see $LOG/ckan-setup.log"
+  "$PY" "$CKAN_BIN" config-tool "$CKAN_INI" "${opts[@]}" >>"$LOG/ckan-setup.log" 2>&1 || die "ckan config-tool failed; see $LOG/ckan-setup.log"
   echo "$want" >"$VAR/ckan.ini.stamp"
 }
 
-ckan() { CKAN_INI="$CKAN_INI" "$CKAN_BIN" -c "$CKAN_INI" "$@"; }
+ckan() { CKAN_INI="$CKAN_INI" "$PY" "$CKAN_BIN" -c "$CKAN_INI" "$@"; }
 
 setup_ckan_db() {
   say "migrating the CKAN database (core and plugins)"
@@ -361,20 +361,20 @@ start_ckan() {
     guard_port ckan "$TANGERANG_CKAN_PORT" TANGERANG_CKAN_PORT
     setup_ckan_db
     say "starting CKAN on http://127.0.0.1:$TANGERANG_CKAN_PORT ($TANGERANG_WEB_WORKERS gunicorn workers)"
-    CKAN_INI="$CKAN_INI" spawn ckan-web "$TANGERANG_VENV/bin/gunicorn" --workers "$TANGERANG_WEB_WORKERS" \
+    CKAN_INI="$CKAN_INI" spawn ckan-web "$PY" "$TANGERANG_VENV/bin/gunicorn" --workers "$TANGERANG_WEB_WORKERS" \
       --bind "127.0.0.1:$TANGERANG_CKAN_PORT" --timeout 120 --graceful-timeout 20 --max-requests 2000 \
       --max-requests-jitter 200 --access-logfile "$LOG/ckan-access.log" ckanext.tangerang.wsgi:application
     wait_port ckan-web "$TANGERANG_CKAN_PORT" 120
   fi
-  pid_alive harvest-gather || CKAN_INI="$CKAN_INI" spawn harvest-gather "$CKAN_BIN" -c "$CKAN_INI" tangerang gather-consumer
+  pid_alive harvest-gather || CKAN_INI="$CKAN_INI" spawn harvest-gather "$PY" "$CKAN_BIN" -c "$CKAN_INI" tangerang gather-consumer
   local name
   for name in $(fetch_names); do
-    pid_alive "$name" || CKAN_INI="$CKAN_INI" spawn "$name" "$CKAN_BIN" -c "$CKAN_INI" tangerang fetch-consumer
+    pid_alive "$name" || CKAN_INI="$CKAN_INI" spawn "$name" "$PY" "$CKAN_BIN" -c "$CKAN_INI" tangerang fetch-consumer
   done
   for name in $(running_fetch_names); do # fewer consumers asked for than run: stop the surplus
     fetch_names | grep -qx "$name" || stop_one "$name"
   done
-  pid_alive jobs-worker || CKAN_INI="$CKAN_INI" spawn jobs-worker "$CKAN_BIN" -c "$CKAN_INI" jobs worker
+  pid_alive jobs-worker || CKAN_INI="$CKAN_INI" spawn jobs-worker "$PY" "$CKAN_BIN" -c "$CKAN_INI" jobs worker
   pid_alive harvest-scheduler || spawn harvest-scheduler bash "$TANGERANG_ROOT/scripts/harvest-scheduler.sh" "$CKAN_BIN" "$CKAN_INI"
   wait_http "http://127.0.0.1:$TANGERANG_CKAN_PORT/api/3/action/status_show" 60
 }
