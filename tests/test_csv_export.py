@@ -33,6 +33,6 @@ def test_utf8_with_a_byte_order_mark_for_excel():
 def test_xlsx_keeps_numbers_and_neutralises_formulas():
     from openpyxl import load_workbook
 
-    data = csv_export.xlsx(["Nama", "Jumlah"], iter([["=HYPERLINK(\"x\")", 3], ["Cipondoh\x01", None]]))
+    data = csv_export.xlsx(["Nama", "Jumlah"], iter([['=HYPERLINK("x")', 3], ["Cipondoh\x01", None]]))
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
-    assert rows == [("Nama", "Jumlah"), ("'=HYPERLINK(\"x\")", 3), ("Cipondoh", None)]
+    assert rows == [("Nama", "Jumlah"), ('\'=HYPERLINK("x")', 3), ("Cipondoh", None)]
