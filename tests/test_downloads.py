@@ -153,6 +153,31 @@ def test_a_table_downloads_as_csv_json_and_xlsx_and_every_download_is_counted(ap
     assert page.count("Jumlah unduhan: ") == 2
     assert "Jumlah unduhan datasetnya" in app.get("/aplikasi/laksa").get_data(as_text=True)
 
+    # The preview's filtered download (datatables_view) leads to the same files, with the preview's filter,
+    # order and visible columns.
+    view = helpers.call_action(
+        "resource_view_create",
+        context={"user": world["users"]["sysadmin"]["name"]},
+        resource_id=table["id"],
+        view_type="datatables_view",
+        title="Tabel",
+    )
+    params = {
+        "search": {"value": ""},
+        "order": [{"column": 2, "dir": "desc"}],
+        "visible": [True, True, True, False],
+        "columns": [{"name": name, "search": {"value": "Ciledug" if name == "kecamatan" else ""}} for name in
+                    ("_id", "kecamatan", "jumlah", "rasio")],
+    }  # fmt: skip
+    answer = app.post(
+        f"/datatables/filtered-download/{view['id']}",
+        data={"params": json.dumps(params), "format": "csv"},
+        follow_redirects=False,
+    )
+    assert answer.location.startswith(f"/dataset/{dataset['id']}/resource/{table['id']}/unduh.csv?")
+    rows = app.get(answer.location).get_data(as_text=True).splitlines()
+    assert rows == ["\ufeff_id,kecamatan,jumlah", "3,Ciledug,30"]
+
 
 def test_bad_parameters_answer_400_in_both_languages(app, world):
     dataset = world["datasets"]["terbuka"]
