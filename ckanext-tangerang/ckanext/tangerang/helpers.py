@@ -15,6 +15,7 @@ from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searc
 
 # dates.py's chained core helper renders every date a page shows (registered through __all__ like the rest).
 from ckanext.tangerang.dates import render_datetime
+from ckanext.tangerang.logic import downloads
 
 __all__ = [
     "render_datetime",
@@ -122,16 +123,22 @@ tangerang_organization_info = searches.organization_info
 tangerang_recent_datasets = searches.recent_datasets
 
 
-def tangerang_download_counts(id: str) -> dict[str, Any]:
-    """Downloads through the portal of a resource, a dataset (with ``by_resource``) or an application
-    (``tangerang_download_counts``); a total of 0 for what the visitor may not read. Asked once per request."""
+def tangerang_download_counts(key: str | dict[str, Any]) -> dict[str, Any]:
+    """Downloads through the portal of a resource or an application (by id: ``tangerang_download_counts``), or
+    of the dataset dict the page already shows (with ``by_resource``, without asking for the dataset again); a
+    total of 0 for what the visitor may not read. Asked once per request."""
     memo = cache.request_memo("download_counts")
-    if id not in memo:
+    name = key["id"] if isinstance(key, dict) else key
+    if name not in memo:
         try:
-            memo[id] = tk.get_action("tangerang_download_counts")({}, {"id": id})
+            memo[name] = (
+                downloads.dataset_counts(key)
+                if isinstance(key, dict)
+                else tk.get_action("tangerang_download_counts")({}, {"id": key})
+            )
         except (tk.ObjectNotFound, tk.NotAuthorized):
-            memo[id] = {"total": 0, "by_resource": {}, "by_dataset": {}}
-    return memo[id]
+            memo[name] = {"total": 0, "by_resource": {}, "by_dataset": {}}
+    return memo[name]
 
 
 def tangerang_quality(package_id: str) -> dict[str, Any] | None:

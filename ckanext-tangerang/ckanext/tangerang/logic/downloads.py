@@ -109,6 +109,11 @@ def counts(context: Context, key: str) -> dict[str, Any]:
             "total": sum(totals.values()),
             "by_dataset": {d["name"]: totals.get(d["id"], 0) for d in found["results"]},
         }
+    return dataset_counts(package)
+
+
+def dataset_counts(package: dict[str, Any]) -> dict[str, Any]:
+    """A dataset's downloads, total and per resource, from the dataset dict its reader was shown."""
     resources = [r["id"] for r in package.get("resources") or []]
     per_resource = by_resource(resources)
     return {
