@@ -16,7 +16,7 @@ from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searc
 
 # dates.py's chained core helper renders every date a page shows (registered through __all__ like the rest).
 from ckanext.tangerang.dates import render_datetime
-from ckanext.tangerang.logic import feeds
+from ckanext.tangerang.logic import downloads, feeds
 
 __all__ = [
     "render_datetime",
@@ -29,6 +29,7 @@ __all__ = [
     "tangerang_choice_label",
     "tangerang_code_label",
     "tangerang_codelist_choices",
+    "tangerang_download_counts",
     "tangerang_facet_href",
     "tangerang_featured_aplikasi",
     "tangerang_home_stats",
@@ -128,6 +129,24 @@ tangerang_opd_summary = searches.opd_summary
 tangerang_opd_title = searches.opd_title
 tangerang_organization_info = searches.organization_info
 tangerang_recent_datasets = searches.recent_datasets
+
+
+def tangerang_download_counts(key: str | dict[str, Any]) -> dict[str, Any]:
+    """Downloads through the portal of a resource or an application (by id: ``tangerang_download_counts``), or
+    of the dataset dict the page already shows (with ``by_resource``, without asking for the dataset again); a
+    total of 0 for what the visitor may not read. Asked once per request."""
+    memo = cache.request_memo("download_counts")
+    name = key["id"] if isinstance(key, dict) else key
+    if name not in memo:
+        try:
+            memo[name] = (
+                downloads.dataset_counts(key)
+                if isinstance(key, dict)
+                else tk.get_action("tangerang_download_counts")({}, {"id": key})
+            )
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            memo[name] = {"total": 0, "by_resource": {}, "by_dataset": {}}
+    return memo[name]
 
 
 def tangerang_quality(package_id: str) -> dict[str, Any] | None:
@@ -280,6 +299,9 @@ def tangerang_facet_href(
     bases = g.setdefault("tangerang_facet_bases", {})
     if key not in bases:
         base = alternative_url or tk.h.add_url_param(extras=extras)
-        bases[key] = (base.split("?", 1)[0], [(k, v) for k, v in request.args.items(multi=True) if k != "page"])
+        bases[key] = (
+            base.split("?", 1)[0],
+            [(k, v) for k, v in request.args.items(multi=True) if k != "page"],
+        )
     base, params = bases[key]
     return base + "?" + urlencode([*params, (name, value)])

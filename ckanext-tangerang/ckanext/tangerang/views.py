@@ -10,11 +10,14 @@ import re
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, jsonify, request
 
-from ckanext.tangerang import apidocs, charts, choices, codelists, openapi, request_guard
+from ckanext.tangerang import apidocs, charts, choices, codelists, downloads, openapi, request_guard
 from ckanext.tangerang.bilingual import msg
 
 # The data stewards' workbench under /dasbor (dashboard.py).
 from ckanext.tangerang.dashboard import tangerang_dasbor  # noqa: F401
+
+# DataStore tables as CSV, JSON and XLSX downloads, and the count of every download (downloads.py).
+from ckanext.tangerang.downloads import tangerang_unduh  # noqa: F401
 
 # The public catalogue's Satu Data feed, sitemap and catalogue downloads (feeds_views.py).
 from ckanext.tangerang.feeds_views import tangerang_feeds  # noqa: F401
@@ -37,16 +40,12 @@ tangerang_theme = Blueprint("tangerang_theme", __name__)
 # The first of the portal's request hooks, so that bad text (NUL, lone surrogates, deep JSON) reaches none.
 tangerang.before_app_request(request_guard.refuse_bad_input)
 
-# Endpoints that hand out a resource's data: uploaded-file downloads (and the redirect to an external URL) for
-# every dataset type, and the DataStore's dump.
-_DATA_ENDPOINTS = ("resource.download", "datastore.dump")
-
 
 @tangerang.before_app_request
 def withhold_limited_data():
     """Answer 403 with whom to ask, instead of the data of a terbatas dataset, to those who may not have it."""
     endpoint = request.endpoint or ""
-    if not (endpoint.endswith(_DATA_ENDPOINTS[0]) or endpoint == _DATA_ENDPOINTS[1]):
+    if not endpoint.endswith(downloads.DATA_ENDPOINTS):
         return None
     resource_id = (request.view_args or {}).get("resource_id")
     if not resource_id:

@@ -13,6 +13,7 @@ from ckanext.tangerang.logic import (
     catalog,
     curation,
     dcat_sources,
+    downloads,
     feeds,
     hardening,
     harvest_decisions,
@@ -97,6 +98,7 @@ __all__ = [
     "tangerang_aplikasi_ranking",
     "tangerang_aplikasi_show",
     "tangerang_bulk_update",
+    "tangerang_download_counts",
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
@@ -140,6 +142,27 @@ def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> dic
     if not answer["unduh"]:
         answer.update({k: v for k, v in access.limited_notice(package).items() if k != "unduh"})
     return answer
+
+
+@tk.side_effect_free
+def tangerang_download_counts(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """How many times a resource, a dataset or an application's datasets were downloaded through the portal.
+
+    Counted: the resource's download URL (an uploaded file, or the redirect to an external link), the DataStore's
+    dump and the portal's CSV, JSON and XLSX downloads; not counted: HEAD requests and known robots. A dataset the
+    caller may not read is not found, as with ``package_show``.
+
+    :param id: the id or name of a resource, a dataset or an application
+    :type id: string
+
+    :returns: ``{"id", "type": "resource" | "dataset" | "aplikasi", "total": int}``; a dataset adds
+        ``by_resource`` (resource id: count), an application ``by_dataset`` (dataset name: count, over the
+        datasets the caller may see)
+    :rtype: dictionary
+    """
+    key = tk.get_or_bust(data_dict, "id")
+    tk.check_access("tangerang_download_counts", context, data_dict)
+    return downloads.counts(context, str(key))
 
 
 @tk.side_effect_free

@@ -42,6 +42,7 @@ __all__ = [
     "tangerang_aplikasi_show",
     "tangerang_bulk_update",
     "tangerang_dasbor",
+    "tangerang_download_counts",
     "tangerang_harvest_decision",
     "tangerang_harvest_decision_list",
     "tangerang_harvest_hold_list",
@@ -105,6 +106,12 @@ def datastore_info(next_auth: AuthFunction, context: Context, data_dict: DataDic
 def tangerang_resource_access_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone who may see the resource's metadata may ask whether they may download it."""
     return authz.is_authorized("resource_show", context, {"id": data_dict.get("id")})
+
+
+@tk.auth_allow_anonymous_access
+def tangerang_download_counts(context: Context, data_dict: DataDict) -> AuthResult:
+    """Counts are public metadata: anyone may ask; the action counts only what the caller may read."""
+    return {"success": True}
 
 
 @tk.chained_auth_function
