@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 
 from flask import Response
 from openpyxl import Workbook
@@ -34,12 +34,22 @@ def cell(value: Any) -> Any:
 
 def text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """The CSV text, with the byte-order mark, one line per row after the header."""
+    return "".join(chunks(header, rows))
+
+
+def chunks(header: Sequence[str], rows: Iterable[Sequence[Any]], size: int = 1000) -> Iterator[str]:
+    """The same CSV text in pieces of ``size`` rows, for a streamed download that never holds the whole table."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([cell(h) for h in header])
-    writer.writerows([cell(v) for v in row] for row in rows)
-    return out.getvalue()
+    for n, row in enumerate(rows, 1):
+        writer.writerow([cell(v) for v in row])
+        if n % size == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
 
 
 def response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
@@ -52,15 +62,22 @@ def response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "data") -> bytes:
-    """The XLSX workbook of one sheet, written row by row (openpyxl's write-only mode keeps memory flat), with the
-    same neutralised cells as the CSV and the characters XML cannot hold left out."""
+    """The XLSX workbook of one sheet, with the same neutralised cells as the CSV and the characters XML cannot
+    hold left out."""
+    out = io.BytesIO()
+    write_xlsx(out, header, rows, sheet)
+    return out.getvalue()
+
+
+def write_xlsx(
+    out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "data"
+) -> None:
+    """The workbook written into the file ``out``, row by row (openpyxl's write-only mode keeps memory flat)."""
     book = Workbook(write_only=True)
     table = book.create_sheet(sheet[:31])
     for row in _chain(header, rows):
         table.append([_xlsx_cell(v) for v in row])
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 def _chain(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterable[Sequence[Any]]:
