@@ -397,6 +397,17 @@ def test_open_data_stays_open(app, world, probe):
         "start=99999999999",
         "include_private=maybe",
         "rows=abc",
+        "rows=1001",
+        "q={!lucene}res_url:*",
+        "q=%7B!func%7Dsum(1,1)",
+        "q=%257B!join%20from=id%20to=id%257Dx",
+        'q=_query_:"{!dismax}x"',
+        "fq={!frange l=0}sum(1,1)",
+        "q=*a*",
+        "q=?*",
+        "fq=res_url:*a",
+        "q=ab*",
+        "q=pen* kes* duk* mas*",
     ],
 )
 def test_search_parameters_outside_the_allow_lists_are_refused(app, probe, query):
