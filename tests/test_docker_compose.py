@@ -455,3 +455,97 @@ def test_docker_compose_config_renders(tmp_path):
     assert good.returncode == 0, f"docker-compose config failed:\n{good_err}"
     assert bad.returncode != 0, "docker-compose config rendered without CKAN_SECRET_KEY"
     assert "CKAN_SECRET_KEY" in bad_err
+
+
+# --- nginx: rate limits -------------------------------------------------------------------------------------
+
+NGINX_TEMPLATE = ROOT / "docker" / "nginx" / "templates" / "default.conf.template"
+NGINX_TOKEN = re.compile(r"""#[^\n]*|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[{};]|[^\s{};'"#]+""")
+
+
+def parse_nginx(text: str) -> list[tuple[list[str], list | None]]:
+    """An nginx config as a tree: (directive and arguments, the block's children or None), comments dropped."""
+
+    def block(tokens: Iterator[str], closing: bool) -> list[tuple[list[str], list | None]]:
+        out, words = [], []
+        for token in tokens:
+            if token.startswith("#"):
+                continue
+            if token == ";":
+                out.append((words, None))
+                words = []
+            elif token == "{":
+                out.append((words, block(tokens, True)))
+                words = []
+            elif token == "}":
+                assert closing and not words, f"unbalanced '}}' after {words}"
+                return out
+            else:
+                words.append(token)
+        assert not closing and not words, "unterminated block or directive"
+        return out
+
+    return block(iter(NGINX_TOKEN.findall(text)), False)
+
+
+def _directives(tree, name: str) -> list[list[str]]:
+    return [words[1:] for words, _ in tree if words and words[0] == name]
+
+
+def test_nginx_limits_the_rate_of_every_location_that_reaches_ckan():
+    # Rendered as the nginx image renders it (envsubst), with .env.example's values; conf.d is the http context.
+    env = load_env_example()
+    text = re.sub(r"\$\{(\w+)\}", lambda m: env[m.group(1)], NGINX_TEMPLATE.read_text(encoding="utf-8"))
+    http = parse_nginx(text)
+    zones = {}
+    for args in _directives(http, "limit_req_zone"):
+        assert args[0] == "$binary_remote_addr", args
+        name, _size = next(a for a in args if a.startswith("zone=")).removeprefix("zone=").split(":")
+        zones[name] = float(
+            next(a for a in args if a.startswith("rate=")).removeprefix("rate=").removesuffix("r/s")
+        )
+    assert zones["tangerang_search"] < zones["tangerang_api"] < zones["tangerang_pages"]
+    assert _directives(http, "limit_req_status") == [["429"]]
+    # The client's address behind the edge proxy, not the proxy's own.
+    assert _directives(http, "set_real_ip_from") == [[env["NGINX_REAL_IP_FROM"]]]
+    assert _directives(http, "real_ip_header") == [["X-Forwarded-For"]]
+
+    (server,) = [children for words, children in http if words == ["server"]]
+    locations = {" ".join(words[1:]): children for words, children in server if words[:1] == ["location"]}
+    limited = {}
+    for where, children in locations.items():
+        if _directives(children, "proxy_pass"):
+            (limit,) = _directives(children, "limit_req")
+            zone = limit[0].removeprefix("zone=")
+            assert zone in zones, where
+            assert any(a.startswith("burst=") for a in limit), where
+            limited[where] = zone
+    assert set(limited) == {w for w in locations if w != "= /nginx-health" and not w.startswith("@")}
+    # Which zone a request lands in: nginx's choice of location (regex first, unless a ^~ prefix matched).
+    regexes = [(re.compile(w.split(" ", 1)[1]), z) for w, z in limited.items() if w.startswith("~ ")]
+
+    def zone_of(path: str) -> str:
+        prefixes = [(w, z) for w, z in limited.items() if not w.startswith("~")]
+        best = max(
+            ((w, z) for w, z in prefixes if path.startswith(w.removeprefix("^~ "))),
+            key=lambda wz: len(wz[0].removeprefix("^~ ")),
+        )
+        if best[0].startswith("^~ "):
+            return best[1]
+        return next((z for pattern, z in regexes if pattern.search(path)), best[1])
+
+    assert zone_of("/api/3/action/package_search") == "tangerang_search"
+    assert zone_of("/api/action/package_search") == "tangerang_search"
+    assert zone_of("/api/3/action/datastore_search") == "tangerang_search"
+    assert zone_of("/api/3/action/datastore_search_sql") == "tangerang_search"
+    assert zone_of("/datastore/dump/abc") == "tangerang_search"
+    assert zone_of("/api/3/action/package_show") == "tangerang_api"
+    assert zone_of("/dataset/abc") == "tangerang_pages"
+    # Over the limit: a short body, JSON for the API and HTML for pages, with the 429 status.
+    assert _directives(server, "error_page") == [["429", "@too_many_pages"]]
+    for where in ("~ ^/api/(?:\\d+/)?action/(?:package_search|datastore_)", "/api/"):
+        assert _directives(locations[where], "error_page") == [["429", "@too_many_api"]], where
+    api_body = _directives(locations["@too_many_api"], "return")[0]
+    assert api_body[0] == "429" and '"success": false' in api_body[1]
+    assert _directives(locations["@too_many_api"], "default_type") == [["application/json"]]
+    assert _directives(locations["@too_many_pages"], "return")[0][0] == "429"

@@ -78,6 +78,22 @@ def test_the_checker_finds_english_interface_text():
     ]
 
 
+def test_the_checker_finds_english_result_lines_and_double_escapes():
+    # The three lines issue 13 found on the search pages, and their correct forms.
+    html = (
+        "<h1>172 aplikasis found</h1><input placeholder='Search Aplikasis...'>"
+        "<h1>27 datasets found for &amp;#34;penduduk&amp;#34;</h1><h1>No aplikasis found</h1>"
+        "<h1>172 aplikasi ditemukan</h1><input placeholder='Cari aplikasi...'>"
+        "<h1>27 dataset ditemukan untuk “penduduk”</h1><p>Tom &amp; Jerry &#34;x&#34;</p>"
+    )
+    assert visible_text.untranslated(html) == [
+        "172 aplikasis found",
+        "27 datasets found for &#34;penduduk&#34;",
+        "No aplikasis found",
+        "Search Aplikasis...",
+    ]
+
+
 def test_the_checker_finds_dates_not_in_indonesian_form():
     html = (
         "<dd>Desember 1, 2026, 09:03 (WIB)</dd><dd>December 1, 2026</dd><td>2026-12-01T02:03:04+00:00</td>"
@@ -96,12 +112,18 @@ PAGES = {
     "home": ("/", None),
     "datasets": ("/dataset", None),
     "datasets-faceted": ("/dataset?organization=diskominfo&sektor=2.16", None),
+    "datasets-query": ("/dataset?q=aduan", None),
+    "datasets-query-quoted": ('/dataset?q="aduan laksa"', None),
+    "datasets-query-none": ("/dataset?q=tidakadasamasekali", None),
     "aplikasi": ("/aplikasi", None),
+    "aplikasi-query": ("/aplikasi?q=laksa", None),
+    "aplikasi-query-none": ("/aplikasi?q=tidakadasamasekali", None),
     "aplikasi-page": ("/aplikasi/laksa", None),
     "aplikasi-kajian-page": ("/aplikasi/e-arsip", None),
     "dataset-page": ("/dataset/aduan-laksa-terbuka", None),
     "limited-dataset-page": ("/dataset/aduan-laksa-terbatas", None),
     "opd-page": ("/organization/diskominfo", None),
+    "opd-page-query": ("/organization/diskominfo?q=aduan", None),
     "opd-list": ("/organization", None),
     "about": ("/about", None),
     "sectors": ("/sektor", None),

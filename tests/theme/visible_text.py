@@ -67,6 +67,12 @@ SAME_IN_INDONESIAN = {
 _MONTHS = "|".join(
     sorted({*get_month_names("wide", locale="id").values(), *get_month_names("wide", locale="en").values()})
 )
+# Text CKAN composes from a custom dataset type's name with English words, so no catalogue holds it: the result
+# line ("172 aplikasis found", "No aplikasis found for ...") and an English plural of the type ("Search
+# Aplikasis...") of snippets/search_result_text.html and h.humanize_entity_type.
+COMPOSED_FOR_TYPE = re.compile(r"^(?:[\d.,]+|No) \S+ found(?: for .*)?$")
+# An entity reference a visitor reads as text ("found for &#34;penduduk&#34;"): the page escaped it twice.
+ESCAPED_TWICE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 DATE_NOT_INDONESIAN = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}(?!\d)")
 
 
@@ -121,6 +127,20 @@ def _msgids(path: Path) -> set[str]:
 
 
 @cache
+def english_plural_of_types() -> re.Pattern[str]:
+    """ "Aplikasis" and the like: a custom dataset type's name (schemas/*.yaml) with the English plural -s."""
+    schemas = resources.files("ckanext.tangerang.schemas")
+    types = sorted(
+        match.group(1)
+        for path in schemas.iterdir()
+        if path.name.endswith(".yaml")
+        for match in [re.search(r"^dataset_type: (\w+)$", path.read_text("utf-8"), re.M)]
+        if match and match.group(1) != "dataset"
+    )
+    return re.compile(rf"\b(?:{'|'.join(types)})s\b", re.I)
+
+
+@cache
 def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
     """English interface strings: CKAN's msgids and ours, as exact texts and as patterns for those with
     placeholders. Only strings with a word of two letters or more count; those Indonesian shares are left out."""
@@ -164,13 +184,21 @@ def interface_strings() -> tuple[set[str], list[re.Pattern[str]]]:
 
 
 def untranslated(html: str) -> list[str]:
-    """The visible texts of a page (rendered in Indonesian) that are English interface strings or hold a date
-    not in Indonesian form."""
+    """The visible texts of a page (rendered in Indonesian) that are English interface strings, text CKAN
+    composes in English for a custom type, hold a date not in Indonesian form or an entity escaped twice."""
     exact, patterns = interface_strings()
+    plural_of_type = english_plural_of_types()
     found = []
     for text in visible_texts(html):
         if text in SAME_IN_INDONESIAN:
             continue
-        if text in exact or any(p.match(text) for p in patterns) or DATE_NOT_INDONESIAN.search(text):
+        if (
+            text in exact
+            or any(p.match(text) for p in patterns)
+            or COMPOSED_FOR_TYPE.match(text)
+            or plural_of_type.search(text)
+            or DATE_NOT_INDONESIAN.search(text)
+            or ESCAPED_TWICE.search(text)
+        ):
             found.append(text)
     return sorted(set(found))

@@ -18,10 +18,15 @@ from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searc
 from ckanext.tangerang.dates import render_datetime
 from ckanext.tangerang.logic import downloads, feeds
 
+# entity_labels.py's chained core helper names the application type in CKAN's generic texts.
+from ckanext.tangerang.entity_labels import humanize_entity_type
+
 __all__ = [
+    "humanize_entity_type",
     "render_datetime",
     "tangerang_aplikasi_choices",
     "tangerang_aplikasi_datasets",
+    "tangerang_aplikasi_matches",
     "tangerang_aplikasi_summary",
     "tangerang_aplikasi_title",
     "tangerang_aplikasi_titles",
@@ -120,6 +125,7 @@ def tangerang_choice_label(dataset_type: str, path: str, value: str) -> str:
 
 tangerang_aplikasi_choices = searches.aplikasi_choices
 tangerang_aplikasi_datasets = searches.aplikasi_datasets
+tangerang_aplikasi_matches = searches.aplikasi_matches
 tangerang_aplikasi_summary = searches.aplikasi_summary
 tangerang_aplikasi_titles = searches.aplikasi_titles
 tangerang_featured_aplikasi = searches.featured_aplikasi

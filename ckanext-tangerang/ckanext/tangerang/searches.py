@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError
 
 from ckanext.tangerang import cache, choices, usage
 from ckanext.tangerang.logic import indexing
@@ -154,6 +155,22 @@ def aplikasi_summary() -> dict[str, int]:
         }
 
     return cache.for_anonymous("aplikasi_summary", compute)
+
+
+def aplikasi_matches(q: str) -> int:
+    """How many applications a dataset search's query also finds (for a pointer to the application catalogue):
+    one count-only search; a query Solr or the search policy refuses finds none."""
+    q = (q or "").strip()
+    if not q:
+        return 0
+
+    def compute() -> int:
+        try:
+            return search({"q": q, "fq": "+dataset_type:aplikasi", "rows": 0})["count"]
+        except (tk.ValidationError, SearchError):
+            return 0
+
+    return cache.for_anonymous(f"aplikasi_matches:{q}", compute)
 
 
 def aplikasi_datasets(name: str, page: int = 1, rows: int = 10) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""What the Tangerang schema adds to a dataset's Solr document: facet and sort fields, and the OPD's names
-for full-text search. Pure: a CKAN index dict in, the same dict with our fields out."""
+"""What the Tangerang schema adds to a dataset's Solr document: facet and sort fields, and the OPD's and the
+covered areas' names for full-text search. Pure: a CKAN index dict in, the same dict with our fields out."""
 
 from __future__ import annotations
 
@@ -50,6 +50,20 @@ def kecamatan_of(codes: list[str]) -> list[str]:
     return list(out)
 
 
+def area_names(codes: list[str]) -> list[str]:
+    """The official names of the areas an area coverage names, a kelurahan's kecamatan too: a dataset on
+    36.71.05 is found by "Cipondoh" (and, through the Solr synonyms of solr/build_synonyms.py, by the name's other
+    spellings)."""
+    wilayah = codelists.by_code("wilayah_3671")
+    out: dict[str, None] = {}
+    for code in codes:
+        row = wilayah.get(code)
+        while row is not None and row["tingkat"] in ("kecamatan", "kelurahan"):
+            out[row["nama"]] = None
+            row = wilayah.get(row["induk"])
+    return list(out)
+
+
 def withhold_data(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
     """A terbatas dataset's URLs are not indexed at all (res_url, resource extras, the text catch-all), so no
     query, filter, facet or sort can read them, whoever asks."""
@@ -97,9 +111,10 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     else:
         pkg_dict.pop(LATEST_USERS, None)
     # The OPD's official name and abbreviation, so that "Dinas Kesehatan" and "Dinkes" find its datasets
-    # whatever the organization's URL name is.
+    # whatever the organization's URL name is; the covered areas' names, so that "Cipondoh" finds a dataset
+    # on 36.71.05 whatever its text says.
     org = validated.get("organization") or {}
-    extra_text = [t for t in (org.get("title"), org.get("singkatan")) if t]
+    extra_text = [t for t in (org.get("title"), org.get("singkatan")) if t] + area_names(areas)
     if extra_text:
         text = pkg_dict.get("text") or []
         pkg_dict["text"] = [*(text if isinstance(text, list) else [text]), *extra_text]

@@ -1,5 +1,6 @@
 """What a ``package_search`` may ask of Solr: allow-lists for the parameters, the result fields, the facet and
-sort fields, and one bilingual answer for a query Solr rejects; and the bounds of ``package_list``'s paging.
+sort fields, bounds on the costly parts of a query (local parameters, wildcards, rows), one bilingual answer for a
+query Solr rejects, and the bounds of ``package_list``'s paging.
 
 The index holds no withheld value (``indexing.withhold_data``), so no query can filter on a terbatas URL; these
 rules keep the rest of Solr's surface (field aliases, functions, response writers, query parsers, stored blobs)
@@ -52,6 +53,18 @@ MAX_FACET_LIMIT = 1_000
 MAX_LIST_PAGING = (
     2**31 - 1
 )  # past PostgreSQL's integers a package_list's LIMIT/OFFSET was a 500 (schemathesis)
+
+# Solr local parameters ("{!func}", "{!join ...}") switch query parsers and reach other cores and functions;
+# _query_ nests such a query inside a normal one. Neither is for callers, URL-encoded or not.
+LOCAL_PARAMS = re.compile(r"\{\s*!|%7b\s*(?:!|%21)|\b_query_\s*:", re.IGNORECASE)
+# Wildcard terms Solr expands over the whole term dictionary: a leading wildcard or too few letters before it
+# ("*a*", "?*", "a*"), or many of them in one query.
+MIN_WILDCARD_LETTERS = 3
+MAX_WILDCARD_TERMS = 3
+_ESCAPED = re.compile(r"\\.")
+_PHRASE = re.compile(r'"[^"]*"')
+_RANGE = re.compile(r"[\[{][^\]}]*[\]}]")  # [* TO 2026-12-01T00:00:00Z} and the like: "*" is a bound here
+_TERM = re.compile(r"[^\s()]+")
 TRUE_FALSE = {"true", "false", "1", "0", "yes", "no", "on", "off", "t", "f", "y", "n"}
 
 
@@ -100,6 +113,45 @@ def _integer(data_dict: DataDict, field: str, maximum: int, minimum: int = 0) ->
     data_dict[field] = value
 
 
+def check_query(field: str, text: Any) -> None:
+    """Raise a field-level ValidationError when a ``q`` or ``fq`` uses Solr local parameters or costly wildcards.
+    ``*:*``, ``field:*``, ranges with open bounds and prefix searches of three letters or more (``penduduk*``)
+    pass; wildcards inside quotes or escaped are plain text."""
+    if not isinstance(text, str):
+        return
+    if LOCAL_PARAMS.search(text):
+        raise _bad(
+            field,
+            "Parameter lokal Solr ({!...}, _query_) tidak diizinkan",
+            "Solr local parameters ({!...}, _query_) are not allowed",
+        )
+    plain = _RANGE.sub(" ", _PHRASE.sub(" ", _ESCAPED.sub("x", text)))
+    wildcards = 0
+    for term in _TERM.findall(plain):
+        value = term.lstrip("+-!").split(":", 1)[-1]
+        if not ("*" in value or "?" in value) or value == "*":
+            continue
+        wildcards += 1
+        if value[0] in "*?":
+            raise _bad(
+                field,
+                f"Wildcard tidak boleh di awal kata ('{term}')",
+                f"A wildcard may not start a term ('{term}')",
+            )
+        if len(re.sub(r"[*?]", "", value)) < MIN_WILDCARD_LETTERS:
+            raise _bad(
+                field,
+                f"Wildcard perlu sedikitnya {MIN_WILDCARD_LETTERS} huruf di depannya ('{term}')",
+                f"A wildcard needs at least {MIN_WILDCARD_LETTERS} letters before it ('{term}')",
+            )
+    if wildcards > MAX_WILDCARD_TERMS:
+        raise _bad(
+            field,
+            f"Paling banyak {MAX_WILDCARD_TERMS} kata dengan wildcard dalam satu kueri",
+            f"At most {MAX_WILDCARD_TERMS} wildcard terms in one query",
+        )
+
+
 def check_params(data_dict: DataDict) -> None:
     """Raise a field-level ValidationError for any parameter outside the allow-lists."""
     for key in data_dict:
@@ -112,7 +164,9 @@ def check_params(data_dict: DataDict) -> None:
     if str(data_dict.get("wt") or "json") != "json":
         raise _bad("wt", "Hanya format json yang tersedia", "Only the json format is available")
     _integer(data_dict, "start", MAX_START)
-    _integer(data_dict, "rows", 10_000)  # CKAN caps rows at ckan.search.rows_max on top of this
+    # CKAN would cut a larger rows to ckan.search.rows_max without a word, and a client paging by start += rows
+    # would skip every dataset past the cut: say so instead.
+    _integer(data_dict, "rows", tk.config.get("ckan.search.rows_max"))
     _integer(data_dict, "facet.limit", MAX_FACET_LIMIT, minimum=-1)
     _integer(data_dict, "facet.mincount", 10_000)
     for name in _names(data_dict.get("fl") or [], "fl"):
@@ -129,6 +183,11 @@ def check_params(data_dict: DataDict) -> None:
                 f"Tidak dapat membuat faset atas '{name}'; pilih dari: {', '.join(sorted(FACET_FIELDS))}",
                 f"Cannot facet on '{name}'; choose from the fields listed",
             )
+    check_query("q", data_dict.get("q"))
+    check_query("fq", data_dict.get("fq"))
+    fq_list = data_dict.get("fq_list")
+    for fq in fq_list if isinstance(fq_list, list) else [fq_list]:
+        check_query("fq_list", fq)
     sort = data_dict.get("sort")
     if sort not in (None, "", "rank"):
         if not isinstance(sort, str):
@@ -147,8 +206,10 @@ def check_params(data_dict: DataDict) -> None:
 @tk.chained_action
 def package_search(original_action, context: Context, data_dict: DataDict) -> dict[str, Any]:
     """CKAN's ``package_search``, with its parameters checked against allow-lists (field names only in ``fl``;
-    ``facet.field`` and ``sort`` on the portal's public fields; no query-parser knobs; ``start`` up to 100,000)
-    and terbatas datasets' data left out for those who may not download it."""
+    ``facet.field`` and ``sort`` on the portal's public fields; no query-parser knobs; ``start`` up to 100,000;
+    ``rows`` up to ``ckan.search.rows_max``; in ``q`` and ``fq`` no Solr local parameters, no leading or short
+    wildcards, at most three wildcard terms) and terbatas datasets' data left out for those who may not
+    download it."""
     check_params(data_dict)
     try:
         return original_action(context, data_dict)
