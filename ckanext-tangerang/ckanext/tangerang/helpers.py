@@ -16,10 +16,10 @@ from ckanext.tangerang import cache, charts, choices, codelists, jsonlist, searc
 
 # dates.py's chained core helper renders every date a page shows (registered through __all__ like the rest).
 from ckanext.tangerang.dates import render_datetime
-from ckanext.tangerang.logic import downloads, feeds
 
 # entity_labels.py's chained core helper names the application type in CKAN's generic texts.
 from ckanext.tangerang.entity_labels import humanize_entity_type
+from ckanext.tangerang.logic import downloads, feeds
 
 __all__ = [
     "humanize_entity_type",
