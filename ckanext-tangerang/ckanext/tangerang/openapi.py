@@ -77,7 +77,7 @@ RESULTS: dict[str, dict[str, Any]] = {
         "required": ["ckan_version", "site_url"],
         "properties": {"ckan_version": {"type": "string"}, "site_url": {"type": "string"}},
     },
-    # The actions of issue 13's other branches (the contract in their briefs).
+    # The one-call catalogue actions (logic/catalog.py) and the download counts (logic/downloads.py).
     "tangerang_stats": {
         "type": "object",
         "required": ["datasets", "applications", "by_sector", "by_opd", "by_access", "by_kelompok"],
