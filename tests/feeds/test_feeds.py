@@ -35,6 +35,7 @@ def catalogue():
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="dinkes", title="Dinas Kesehatan")
     context = {"user": sysadmin["name"]}
+    app = helpers.call_action("package_create", context=dict(context), **aplikasi(org["id"]))
     made = {}
     for name, cls in (
         ("terbuka-a", "terbuka"),
@@ -43,10 +44,9 @@ def catalogue():
         ("probe-terbatas", "terbatas"),
         ("probe-tertutup", "tertutup"),
     ):
-        dataset = marked_dataset(org["id"], cls, name)
+        dataset = marked_dataset(org["id"], cls, name, app["name"])
         dataset["title"] = f"{dataset['title']} {name}"
         made[name] = helpers.call_action("package_create", context=dict(context), **dataset)
-    app = helpers.call_action("package_create", context=dict(context), **aplikasi(org["id"]))
     closed = made["probe-tertutup"]
     banned = {
         "tertutup id": closed["id"],
@@ -201,7 +201,7 @@ def test_catalogue_downloads_are_made_by_the_command(app, catalogue, cli):
     helpers.call_action(
         "package_patch", context=dict(catalogue["context"]), id="terbuka-c", klasifikasi="tertutup"
     )
-    extra = marked_dataset(catalogue["org"]["id"], "terbuka", "terbuka-d")
+    extra = marked_dataset(catalogue["org"]["id"], "terbuka", "terbuka-d", catalogue["aplikasi"]["name"])
     helpers.call_action("package_create", context=dict(catalogue["context"]), **extra)
     assert cli.invoke(ckan_command, ["tangerang", "catalog", "export"]).exit_code == 0
     expected = sorted(catalogue["public"] - {"terbuka-c"} | {"terbuka-d"})
