@@ -140,6 +140,10 @@ class TestOtherPages:
         assert "2 dataset" in opd  # terbuka and terbatas
         assert "2 aplikasi" in opd
         assert "E-Arsip" in opd and "LAKSA" in opd
+        # The OPD's list holds its datasets only, as /dataset does: the applications are in their own box above.
+        listing = body[body.index('class="dataset-list') :]
+        assert "/dataset/aduan-laksa-terbuka" in listing
+        assert 'href="/aplikasi/laksa"' not in listing and 'href="/dataset/laksa"' not in listing
 
     def test_dataset_page_shows_satu_data_fields(self, app, city):
         html = app.get("/dataset/aduan-laksa-terbuka").body

@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 from ckan.types import Context
+from flask import has_request_context, request
 
 from ckanext.tangerang import facets, generation
 from ckanext.tangerang.logic import access, dcat_sources, harvest_sources, indexing, quality
@@ -93,6 +94,11 @@ class TangerangPlugin(p.SingletonPlugin, DefaultTranslation):
         fields = fl.replace(",", " ").split() if isinstance(fl, str) else list(fl or [])
         if fields and "id" not in fields:
             search_params["fl"] = [*fields, "id"]  # package_search joins the list itself after this hook
+        # An OPD's page lists its datasets, as /dataset does (its applications have their own box on the page and
+        # /aplikasi): CKAN's organization view searches all types, and only its own search lacks a type filter.
+        fq = search_params.get("fq") or ""
+        if "dataset_type:" not in fq and has_request_context() and request.endpoint == "organization.read":
+            search_params["fq"] = f"{fq} +dataset_type:dataset"
         return search_params
 
     def after_dataset_search(
