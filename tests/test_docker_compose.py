@@ -539,6 +539,8 @@ def test_nginx_limits_the_rate_of_every_location_that_reaches_ckan():
     assert zone_of("/api/3/action/datastore_search") == "tangerang_search"
     assert zone_of("/api/3/action/datastore_search_sql") == "tangerang_search"
     assert zone_of("/datastore/dump/abc") == "tangerang_search"
+    assert zone_of("/dataset/abc/resource/r-1/unduh.xlsx") == "tangerang_search"
+    assert zone_of("/dataset/abc/resource/r-1/download/data.csv") == "tangerang_pages"
     assert zone_of("/api/3/action/package_show") == "tangerang_api"
     assert zone_of("/dataset/abc") == "tangerang_pages"
     # Over the limit: a short body, JSON for the API and HTML for pages, with the 429 status.
