@@ -15,6 +15,9 @@ CKAN_INI="$TANGERANG_VAR/ckan.ini"
 "$TANGERANG_VENV/bin/ckan" -c "$CKAN_INI" tangerang demo-harvest --upstream "http://127.0.0.1:$TANGERANG_UPSTREAM_PORT" \
   2>>"$TANGERANG_VAR/log/demo.log" \
   || { echo "[demo] ERROR: the demo harvest failed; see $TANGERANG_VAR/log/demo.log and: .venv/bin/ckan -c var/ckan.ini tangerang harvest-report" >&2; exit 1; }
+# The public catalogue's downloads (CSV, XLSX, JSON) from the harvested catalogue; the schedulers renew them daily.
+"$TANGERANG_VENV/bin/ckan" -c "$CKAN_INI" tangerang catalog export >/dev/null 2>>"$TANGERANG_VAR/log/demo.log" \
+  || { echo "[demo] ERROR: the catalogue export failed; see $TANGERANG_VAR/log/demo.log" >&2; exit 1; }
 # Last: follow every resource an anonymous visitor finds (stored files and links on the allowed hosts) and screen
 # what it serves; personal data behind any public resource fails the demo.
 "$TANGERANG_VENV/bin/ckan" -c "$CKAN_INI" tangerang audit-data-pribadi 2>>"$TANGERANG_VAR/log/demo.log" \
