@@ -32,7 +32,12 @@ COUNTED = "tangerang_download"  # changed only by the routes that count a downlo
 
 
 def counts_downloads(endpoint: str) -> bool:
-    return endpoint.endswith("resource.download") or endpoint in ("datastore.dump", "tangerang_unduh.download")
+    return endpoint.endswith("resource.download") or endpoint in (
+        "datastore.dump",
+        "tangerang_unduh.download",
+    )
+
+
 VOLATILE_COLUMNS = {
     "user": ("last_active",),
     "api_token": ("last_access",),
